@@ -1,0 +1,491 @@
+package io.kworker;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.pattern.StatusReply;
+import io.kworker.internal.GetHandle;
+import io.kworker.internal.Op;
+import io.kworker.internal.Settings;
+import io.kworker.internal.WorkCore;
+import io.kworker.internal.WorkerBehavior;
+import io.kworker.internal.WorkerHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A kthread worker: an actor that owns a queue of {@link Work}s and runs them one at a time, in FIFO
+ * order, on its own execution thread, with the Linux kernel's semantics for queueing, delayed queueing,
+ * flushing and, above all, cancelling and waiting until the work is no longer running.
+ *
+ * <p>This class is the Java façade: every method returns at once with a {@link CompletionStage} that the
+ * worker completes (never on the caller's thread, never by blocking one). The same operations are
+ * available to actors as the {@link Command} protocol. All methods are thread-safe and may be called
+ * from inside works, including the work's own function.
+ *
+ * <p>Every stage completes, normally or exceptionally, even if the worker actor is stopped or the actor
+ * system terminates: on a worker that is gone, queueing fails with a
+ * {@link java.util.concurrent.RejectedExecutionException}, cancels give {@code false} and flushes
+ * complete. A call from inside a work of this worker that could only complete after that work returns
+ * (a flush or cancel-sync of itself, {@code flush()}, {@code drain()}, {@code destroy()}) fails at once
+ * with an {@link IllegalStateException} instead of deadlocking as the kernel does. A work bound to
+ * another live worker is refused with an {@link IllegalArgumentException}; null arguments throw
+ * {@link NullPointerException}.
+ */
+public final class KWorker {
+  private final WorkerHandle handle;
+
+  private KWorker(WorkerHandle handle) {
+    this.handle = handle;
+  }
+
+  // ------------------------------------------------------------------ creation
+
+  /**
+   * Starts a worker as a system actor, with the execution thread configured under {@code kworker}
+   * (by default a dedicated thread named {@code kworker/<name>}).
+   *
+   * @param name a valid actor name, unique among the system's workers
+   */
+  public static KWorker create(ActorSystem<?> system, String name) {
+    return create(system, name, Settings.from(system).execution());
+  }
+
+  /**
+   * Starts a worker as a system actor whose works run on {@code execution}: {@code "dedicated"} for a
+   * thread of its own, or the id of a dispatcher (such as {@code
+   * "akka.actor.default-blocking-io-dispatcher"}), shared with other workers.
+   */
+  public static KWorker create(ActorSystem<?> system, String name, String execution) {
+    Settings settings = Settings.from(system).withExecution(Objects.requireNonNull(execution, "execution"));
+    WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"));
+    handle.setRef(system.systemActorOf(WorkerBehavior.create(handle, settings), name, props(settings)));
+    return new KWorker(handle).published();
+  }
+
+  /** Starts a worker as a child of the actor owning {@code context}; it stops with its parent. */
+  public static KWorker spawn(ActorContext<?> context, String name) {
+    Settings settings = Settings.from(context.getSystem());
+    WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"));
+    handle.setRef(context.spawn(WorkerBehavior.create(handle, settings), name, props(settings)));
+    return new KWorker(handle).published();
+  }
+
+  /**
+   * The worker actor's behavior, for actors that spawn a worker themselves and talk to it with the
+   * {@link Command} protocol. Each spawn is a new worker. Use {@link #wrap} to get a façade for it.
+   */
+  public static Behavior<Command> behavior(String name) {
+    Objects.requireNonNull(name, "worker name");
+    return akka.actor.typed.javadsl.Behaviors.setup(context -> {
+      Settings settings = Settings.from(context.getSystem());
+      return WorkerBehavior.create(new WorkerHandle(name), settings);
+    });
+  }
+
+  /**
+   * A façade over a worker spawned from {@link #behavior(String)}. Fails with a
+   * {@link java.util.concurrent.TimeoutException} if the actor does not answer within
+   * {@code kworker.wrap-timeout} (for example because it has stopped).
+   */
+  public static CompletionStage<KWorker> wrap(ActorSystem<?> system, ActorRef<Command> ref) {
+    Objects.requireNonNull(ref, "worker ref");
+    CompletableFuture<WorkerHandle> handle = new CompletableFuture<>();
+    ref.tell(new GetHandle(handle));
+    long timeout = Settings.from(system).wrapTimeout().toMillis();
+    return handle.orTimeout(timeout, TimeUnit.MILLISECONDS).thenApply(KWorker::of);
+  }
+
+  private static Props props(Settings settings) {
+    return settings.actorDispatcher().isEmpty()
+        ? Props.empty()
+        : DispatcherSelector.fromConfig(settings.actorDispatcher());
+  }
+
+  private KWorker published() {
+    handle.setFacade(this);
+    return this;
+  }
+
+  static KWorker of(WorkerHandle handle) {
+    Object facade = handle.facade();
+    return facade != null ? (KWorker) facade : new KWorker(handle).published();
+  }
+
+  static Optional<KWorker> boundTo(WorkCore work) {
+    WorkerHandle h = work.boundHandle();
+    return h == null ? Optional.empty() : Optional.of(of(h));
+  }
+
+  /** The worker actor, for the {@link Command} protocol. */
+  public ActorRef<Command> ref() {
+    return handle.ref();
+  }
+
+  /** The worker's name, used for its actor, its thread and every log line about it. */
+  public String name() {
+    return handle.name();
+  }
+
+  // ------------------------------------------------------------------ kthread worker API
+
+  /**
+   * {@code kthread_queue_work}: queues {@code work} at the tail.
+   *
+   * @return true if newly queued; false if it was already pending (queued or armed), or a cancel or
+   *     disable of it is in progress (then nothing is queued)
+   */
+  public CompletionStage<Boolean> queue(Work work) {
+    return call(Op.QUEUE, work, 0);
+  }
+
+  /**
+   * {@code kthread_queue_delayed_work}: queues {@code work} after {@code delay}; a zero delay queues it at
+   * the tail at once. A work whose timer is armed keeps its expiry.
+   *
+   * @return as {@link #queue}
+   */
+  public CompletionStage<Boolean> queueDelayed(DelayedWork work, Duration delay) {
+    return call(Op.QUEUE_DELAYED, work, nanos(delay));
+  }
+
+  /**
+   * {@code kthread_mod_delayed_work}: (re)arms {@code work} to run after {@code delay}, whatever its
+   * state; a work waiting in the queue is pulled back and re-armed (a zero delay moves it to the tail).
+   *
+   * @return false iff the work was idle (or only running) and got queued; true otherwise, including
+   *     when a cancel or disable is in progress (then nothing is queued). The result is a reference
+   *     count: the number of pending instances changed iff it is false.
+   */
+  public CompletionStage<Boolean> modDelayed(DelayedWork work, Duration delay) {
+    return call(Op.MOD_DELAYED, work, nanos(delay));
+  }
+
+  /**
+   * {@code kthread_flush_work}: completes when the instance of {@code work} that is pending or running
+   * now has finished. It waits for the queued instance (and so for whatever runs before it), or, if the
+   * work is only running, for that run alone. An idle work, or one whose timer is still armed, completes
+   * at once (the kernel hangs on the latter).
+   */
+  public CompletionStage<Done> flush(Work work) {
+    return call(Op.FLUSH_WORK, work, 0);
+  }
+
+  /**
+   * {@code kthread_flush_worker}: completes when every work queued before the call, and the running one,
+   * has finished. Armed timers are not waited for.
+   */
+  public CompletionStage<Done> flush() {
+    return call(Op.FLUSH_WORKER, null, 0);
+  }
+
+  /**
+   * {@code kthread_cancel_work_sync} and {@code kthread_cancel_delayed_work_sync} in one: removes a
+   * pending instance, cancels the timer, and, if the work is running, completes only after that run
+   * returns. Works for self-requeueing works: while a cancel waits, every queueing of the work gives
+   * false and its timer expiries are dropped.
+   *
+   * <p>On completion the work is neither pending, armed nor running, unless someone queued it again
+   * after the cancel completed (the kernel's caveat).
+   *
+   * @return true iff this call removed a pending or armed instance; a work that was only running gives
+   *     false after the wait. Of many parallel cancels, at most one gives true, and all wait.
+   */
+  public CompletionStage<Boolean> cancelSync(Work work) {
+    return call(Op.CANCEL_SYNC, work, 0);
+  }
+
+  /**
+   * {@link #cancelSync(Work)} with escalation: if the run still goes on after {@code grace}, the worker's
+   * thread is interrupted (only while this run lasts). The stage still completes only when the function
+   * has returned. The work sees the request at once through {@link Work#cancelRequested()}.
+   */
+  public CompletionStage<Boolean> cancelSync(Work work, Duration grace) {
+    return call(Op.CANCEL_SYNC, work, Math.max(1, nanos(grace)));
+  }
+
+  /**
+   * The workqueue's {@code cancel_work}: removes a pending or armed instance without waiting for a
+   * running one.
+   *
+   * @return true iff it removed a pending or armed instance
+   */
+  public CompletionStage<Boolean> cancel(Work work) {
+    return call(Op.CANCEL, work, 0);
+  }
+
+  /**
+   * The workqueue's {@code flush_delayed_work}: an armed timer is cancelled and the work queued at
+   * once, then the work is flushed.
+   *
+   * @return true if it waited for an instance, false if the work was idle
+   */
+  public CompletionStage<Boolean> flushDelayed(DelayedWork work) {
+    return call(Op.FLUSH_DELAYED, work, 0);
+  }
+
+  /**
+   * The workqueue's {@code disable_work}: raises the work's disable count and removes a pending
+   * instance. While the count is non-zero every queueing of the work gives false.
+   *
+   * @return true iff it removed a pending or armed instance
+   */
+  public CompletionStage<Boolean> disable(Work work) {
+    return call(Op.DISABLE, work, 0);
+  }
+
+  /** {@link #disable(Work)}, then waits for a running instance to return, as {@link #cancelSync}. */
+  public CompletionStage<Boolean> disableSync(Work work) {
+    return call(Op.DISABLE_SYNC, work, 0);
+  }
+
+  /**
+   * The workqueue's {@code enable_work}: lowers the disable count; queues nothing. Fails with an
+   * {@link IllegalStateException} if the work is not disabled.
+   *
+   * @return true iff the count reached zero
+   */
+  public CompletionStage<Boolean> enable(Work work) {
+    return call(Op.ENABLE, work, 0);
+  }
+
+  /**
+   * The workqueue's {@code enable_and_queue_work}: {@link #enable}, then, if the count reached zero,
+   * {@link #queue}.
+   *
+   * @return true iff the count reached zero
+   */
+  public CompletionStage<Boolean> enableAndQueue(Work work) {
+    return call(Op.ENABLE_AND_QUEUE, work, 0);
+  }
+
+  /**
+   * The workqueue's {@code drain_workqueue}: completes when no work is queued. Meanwhile only chained
+   * queueing (calls made from inside a work running on this worker) is accepted: every other queueing
+   * call gives false and queues nothing ({@link #modDelayed} gives true and changes nothing), and timers
+   * that expire are dropped. Armed timers are not waited for.
+   */
+  public CompletionStage<Done> drain() {
+    return call(Op.DRAIN, null, 0);
+  }
+
+  /** Where {@code work} stands on this worker, with its canceling and disable counts. */
+  public CompletionStage<WorkStatus> status(Work work) {
+    return call(Op.STATE, work, 0);
+  }
+
+  /** Where {@code work} stands on this worker. */
+  public CompletionStage<WorkState> state(Work work) {
+    return status(work).thenApply(WorkStatus::state);
+  }
+
+  /** The workqueue's {@code work_pending}: queued or armed. */
+  public CompletionStage<Boolean> pending(Work work) {
+    return state(work).thenApply(WorkState::pending);
+  }
+
+  /** The workqueue's {@code work_busy}: pending or running. */
+  public CompletionStage<Boolean> busy(Work work) {
+    return state(work).thenApply(s -> s != WorkState.IDLE);
+  }
+
+  /**
+   * {@code kthread_destroy_worker}: from the moment it is accepted every queueing call fails; armed
+   * timers are cancelled (each logged as a warning); every work queued before the call runs, in FIFO
+   * order; then the execution thread and the actor stop. Completes when they have.
+   */
+  public CompletionStage<Done> destroy() {
+    return call(Op.DESTROY, null, 0);
+  }
+
+  /**
+   * {@link #destroy()} with a deadline: if queued works have not all run by then, those that have not
+   * started are discarded and the stage completes with a report naming them and the one still
+   * running, instead of waiting for it.
+   */
+  public CompletionStage<DestroyReport> destroy(Duration deadline) {
+    return call(Op.DESTROY_REPORT, null, nanos(deadline));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletionStage<T> call(Op op, Work work, long nanos) {
+    if (work == null && op.perWork()) {
+      throw new NullPointerException("work is null (" + op.methodName() + " on worker [" + name() + "])");
+    }
+    return (CompletionStage<T>) (CompletionStage<?>) handle.call(op, (WorkCore) work, nanos);
+  }
+
+  private static long nanos(Duration d) {
+    Objects.requireNonNull(d, "duration");
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("negative duration " + d);
+    }
+    return d.compareTo(Duration.ofDays(365 * 100)) > 0 ? Long.MAX_VALUE : d.toNanos();
+  }
+
+  @Override
+  public String toString() {
+    return "KWorker[" + name() + "]";
+  }
+
+  // ------------------------------------------------------------------ actor protocol
+
+  /**
+   * The worker actor's protocol, for actors that {@code ask} the worker directly. Every command answers
+   * its {@code replyTo} with a {@link StatusReply}: a success with the same value the façade method of
+   * the same name gives, or an error carrying the same exception. Use {@code askWithStatus}.
+   */
+  public sealed interface Command
+      permits Queue, QueueDelayed, ModDelayed, FlushWork, FlushWorker, CancelSync, Cancel,
+          FlushDelayed, Disable, DisableSync, Enable, EnableAndQueue, Drain, GetStatus, Destroy,
+          DestroyWithin, Command.Internal {
+
+    /** INTERNAL API: the worker's own messages. Not for user extension. */
+    non-sealed interface Internal extends Command {}
+  }
+
+  /** See {@link KWorker#queue}. */
+  public record Queue(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    public Queue {
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#queueDelayed}. */
+  public record QueueDelayed(DelayedWork work, Duration delay, ActorRef<StatusReply<Boolean>> replyTo)
+      implements Command {
+    public QueueDelayed {
+      Objects.requireNonNull(work, "work");
+      nanos(delay);
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#modDelayed}. */
+  public record ModDelayed(DelayedWork work, Duration delay, ActorRef<StatusReply<Boolean>> replyTo)
+      implements Command {
+    public ModDelayed {
+      Objects.requireNonNull(work, "work");
+      nanos(delay);
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#flush(Work)}. */
+  public record FlushWork(Work work, ActorRef<StatusReply<Done>> replyTo) implements Command {
+    public FlushWork {
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#flush()}. */
+  public record FlushWorker(ActorRef<StatusReply<Done>> replyTo) implements Command {
+    public FlushWorker {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#cancelSync(Work, Duration)}; a zero grace never interrupts. */
+  public record CancelSync(Work work, Duration grace, ActorRef<StatusReply<Boolean>> replyTo)
+      implements Command {
+    public CancelSync {
+      Objects.requireNonNull(work, "work");
+      nanos(grace);
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+
+    /** The kernel-exact cancel-sync, without interrupt. */
+    public CancelSync(Work work, ActorRef<StatusReply<Boolean>> replyTo) {
+      this(work, Duration.ZERO, replyTo);
+    }
+  }
+
+  /** See {@link KWorker#cancel}. */
+  public record Cancel(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    public Cancel {
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#flushDelayed}. */
+  public record FlushDelayed(DelayedWork work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    public FlushDelayed {
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#disable}. */
+  public record Disable(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    public Disable {
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#disableSync}. */
+  public record DisableSync(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    public DisableSync {
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#enable}. */
+  public record Enable(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    public Enable {
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#enableAndQueue}. */
+  public record EnableAndQueue(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    public EnableAndQueue {
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#drain}. */
+  public record Drain(ActorRef<StatusReply<Done>> replyTo) implements Command {
+    public Drain {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#status}. */
+  public record GetStatus(Work work, ActorRef<StatusReply<WorkStatus>> replyTo) implements Command {
+    public GetStatus {
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#destroy()}. */
+  public record Destroy(ActorRef<StatusReply<Done>> replyTo) implements Command {
+    public Destroy {
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** See {@link KWorker#destroy(Duration)}. */
+  public record DestroyWithin(Duration deadline, ActorRef<StatusReply<DestroyReport>> replyTo)
+      implements Command {
+    public DestroyWithin {
+      nanos(deadline);
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.kworker;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A work: a named function that a {@link KWorker} runs on its execution thread, the kernel's
+ * {@code struct kthread_work}.
+ *
+ * <p>A work is an identity. It is pending at most once (queueing a pending work gives {@code false}),
+ * runs at most once at a time, and is bound to the worker it was first queued on: it serves one worker
+ * at a time, and can move to another only after that worker is destroyed. Works are created with the
+ * static factories; users do not implement this interface.
+ */
+public sealed interface Work permits WorkImpl, DelayedWork {
+
+  /**
+   * A work that calls {@code fn} with itself, as the kernel calls {@code func(work)}, so that the
+   * function can requeue its own work.
+   *
+   * @throws NullPointerException if either argument is null
+   */
+  static Work of(String name, Consumer<? super Work> fn) {
+    return new WorkImpl(name, Objects.requireNonNull(fn, "work function"));
+  }
+
+  /** A work that runs {@code fn}. */
+  static Work of(String name, Runnable fn) {
+    Objects.requireNonNull(fn, "work function");
+    return new WorkImpl(name, w -> fn.run());
+  }
+
+  /** The name given at creation; it appears in every log line and error about this work. */
+  String name();
+
+  /** The worker this work is bound to (the one it was last queued on), if any. */
+  Optional<KWorker> worker();
+
+  /**
+   * True when called from inside this work's own function while a cancel (with or without a grace
+   * period) or a {@code disableSync} waits for this run to return: a long work may check it and return
+   * early. Something the kernel cannot offer. False anywhere else.
+   */
+  boolean cancelRequested();
+}

@@ -1,0 +1,100 @@
+package io.kworker.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The façade's way into the worker actor: a closable multi-producer, single-consumer queue of
+ * {@link Request}s that only the actor drains, as part of its mailbox.
+ *
+ * <p>INTERNAL API.
+ *
+ * <p>Why not plain actor messages: a message sent while the actor stops is lost to dead letters, and
+ * its future would never complete. The actor closes this queue when it stops and answers what is left;
+ * an offer after that fails and the caller answers itself. A {@code Wake} message is sent only when the
+ * actor may be idle, so a burst of calls costs one mailbox message.
+ */
+final class Inbox {
+  private static final VarHandle TAIL;
+  private static final VarHandle AWAKE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      TAIL = lookup.findVarHandle(Inbox.class, "tail", Request.class);
+      AWAKE = lookup.findVarHandle(Inbox.class, "awake", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static final Request CLOSED = new Request(null, null, 0, null, null, null);
+
+  private final WorkerHandle handle;
+  private volatile Request tail;
+  /** Consumer side: the last request taken (initially a stub). */
+  private Request head;
+  /** 1 while a Wake is on its way or the actor is draining. */
+  private volatile int awake;
+
+  Inbox(WorkerHandle handle) {
+    this.handle = handle;
+    this.head = this.tail = new Request(null, null, 0, null, null, null);
+  }
+
+  /** Any thread: false if the inbox is closed (the request was not taken). */
+  boolean offer(Request r) {
+    for (;;) {
+      Request t = tail;
+      if (t == CLOSED) {
+        return false;
+      }
+      if (TAIL.compareAndSet(this, t, r)) {
+        t.next = r;
+        break;
+      }
+    }
+    if (awake == 0 && AWAKE.compareAndSet(this, 0, 1)) {
+      handle.wake();
+    }
+    return true;
+  }
+
+  /** Actor: the next request, or null. */
+  Request poll() {
+    Request n = head.next;
+    if (n != null) {
+      head = n;
+    }
+    return n;
+  }
+
+  /** Actor: after poll() gave null; true if the actor may go idle, false if it must keep draining. */
+  boolean sleep() {
+    awake = 0;
+    // Dekker with offer(): a request linked before our store is seen here; a later one sends a Wake.
+    return head.next == null || !AWAKE.compareAndSet(this, 0, 1);
+  }
+
+  /** Actor: closes the inbox and returns every request that got in before. */
+  List<Request> close() {
+    Request last = (Request) TAIL.getAndSet(this, CLOSED);
+    List<Request> rest = new ArrayList<>();
+    if (last == CLOSED) {
+      return rest;
+    }
+    Request cur = head;
+    while (cur != last) {
+      Request n;
+      while ((n = cur.next) == null) {
+        Thread.onSpinWait(); // a producer won the tail and is about to link
+      }
+      rest.add(n);
+      cur = n;
+    }
+    head = cur;
+    return rest;
+  }
+}

@@ -1,0 +1,192 @@
+package io.kworker.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The worker's execution thread: the kthread that runs works, one at a time, in the order the actor
+ * handed them over.
+ *
+ * <p>INTERNAL API.
+ *
+ * <p>A single-producer, single-consumer linked queue of {@link Ticket}s (the kernel's
+ * {@code work_list}): the worker actor appends, and a drain loop on the executor takes from the head.
+ * The drain runs on a dedicated thread (the default) or on a shared dispatcher, where it yields the
+ * thread after {@code batch} works. At most one drain runs at a time ({@link #scheduled}), so works of
+ * one worker never overlap and run in FIFO order. The lane touches no worker state but the tickets, and
+ * it reports back only for the instances that the actor watches.
+ */
+final class Lane implements Runnable {
+  private static final ThreadLocal<Lane> CURRENT = new ThreadLocal<>();
+  private static final VarHandle SCHEDULED;
+  private static final VarHandle HEAD;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      SCHEDULED = lookup.findVarHandle(Lane.class, "scheduled", int.class);
+      HEAD = lookup.findVarHandle(Lane.class, "head", Ticket.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final WorkerHandle handle;
+  private final Executor executor;
+  private final int batch;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  /** Actor side: the last ticket appended. */
+  private Ticket tail;
+  /** Drain side: the last ticket taken (initially a stub); published for {@link #unfinished}. */
+  private Ticket head;
+  /** Drain side: the instance running now, or null. */
+  private Ticket current;
+  /** The thread of the drain in progress; read only while a ticket it claimed is RUNNING. */
+  private volatile Thread runner;
+  /** 1 while a drain is submitted or running. */
+  private volatile int scheduled;
+  private volatile boolean closed;
+
+  Lane(WorkerHandle handle, Executor executor, int batch) {
+    this.handle = handle;
+    this.executor = executor;
+    this.batch = batch;
+    this.head = this.tail = new Ticket(null, Ticket.FINISHED);
+  }
+
+  /** Completes once the lane has closed and returned from its last work. */
+  CompletableFuture<Void> stopped() {
+    return stopped;
+  }
+
+  /** Actor: appends an instance (or a barrier) at the tail. */
+  void push(Ticket t) {
+    tail.setNext(t);
+    tail = t;
+    if (scheduled == 0 && SCHEDULED.compareAndSet(this, 0, 1)) {
+      submit();
+    }
+  }
+
+  private void submit() {
+    try {
+      executor.execute(this);
+    } catch (RejectedExecutionException e) {
+      // the dispatcher is shutting down with the actor system; the actor's PostStop answers everyone
+      closed = true;
+      stopped.complete(null);
+    }
+  }
+
+  /** Actor: stops taking tickets after the one running now, and lets a dedicated thread end. */
+  void close() {
+    closed = true;
+    if (SCHEDULED.compareAndSet(this, 0, 1)) {
+      stopped.complete(null); // no drain in progress; one that is will complete it on its way out
+    }
+    if (executor instanceof ExecutorService service) {
+      service.shutdown();
+    }
+  }
+
+  /** Actor: interrupts the lane's thread if {@code t} is still running, never a later instance. */
+  void interrupt(Ticket t) {
+    t.interruptWhileRunning(runner);
+  }
+
+  /** Actor: the tickets from the one taken last to {@code end}, oldest first (a racy but safe walk). */
+  void unfinished(Ticket end, List<Ticket> into) {
+    for (Ticket t = (Ticket) HEAD.getAcquire(this); t != null; t = t.next()) {
+      into.add(t);
+      if (t == end) {
+        break;
+      }
+    }
+  }
+
+  @Override
+  public void run() {
+    Lane outer = CURRENT.get();
+    CURRENT.set(this);
+    runner = Thread.currentThread();
+    try {
+      drain();
+    } finally {
+      CURRENT.set(outer);
+    }
+  }
+
+  private void drain() {
+    int ran = 0;
+    for (;;) {
+      if (closed) {
+        stopped.complete(null);
+        return;
+      }
+      Ticket t = head.next();
+      if (t == null) {
+        scheduled = 0;
+        if (closed) { // close() raced with us: whoever wins `scheduled` completes `stopped`
+          if (SCHEDULED.compareAndSet(this, 0, 1)) {
+            stopped.complete(null);
+          }
+          return;
+        }
+        // Dekker with push(): recheck after publishing idleness, so no append is left unserved.
+        if (head.next() == null || !SCHEDULED.compareAndSet(this, 0, 1)) {
+          return;
+        }
+        continue;
+      }
+      HEAD.setRelease(this, t);
+      runOne(t);
+      if (++ran == batch) {
+        submit(); // yield a shared thread; `scheduled` stays 1
+        return;
+      }
+    }
+  }
+
+  private void runOne(Ticket t) {
+    if (!t.claim()) {
+      if (t.isWatched()) {
+        handle.signal(t); // a revoked instance still marks a flush barrier's place
+      }
+      return;
+    }
+    WorkCore work = t.work;
+    if (work != null) {
+      current = t;
+      try {
+        work.run();
+      } catch (Throwable e) {
+        handle.workFailed(work, e);
+      } finally {
+        current = null;
+      }
+    }
+    boolean watched = t.finish();
+    Thread.interrupted(); // an interrupt aimed at this run must not reach the next one
+    if (watched) {
+      handle.signal(t);
+    }
+  }
+
+  /** The instance running on the calling thread if it serves {@code handle}'s lane, else null. */
+  static Ticket callerOn(WorkerHandle handle) {
+    Lane lane = CURRENT.get();
+    return lane != null && lane.handle == handle ? lane.current : null;
+  }
+
+  /** The calling thread's running instance of {@code work}, or null. */
+  static Ticket runningTicketOf(WorkCore work) {
+    Lane lane = CURRENT.get();
+    Ticket t = lane == null ? null : lane.current;
+    return t != null && t.work == work ? t : null;
+  }
+}

@@ -1,0 +1,61 @@
+package io.kworker.internal;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code kworker} block of the configuration (see {@code reference.conf}). INTERNAL API.
+ *
+ * @param execution "dedicated" for a thread of the worker's own, or a dispatcher id
+ * @param throughput works one drain runs on a shared dispatcher before it yields the thread
+ * @param actorDispatcher the dispatcher of the worker actor ("" for Akka's default)
+ * @param inboxBatch façade calls the actor takes in a row before it lets other messages in
+ * @param wrapTimeout how long {@code KWorker.wrap} waits for the actor to answer
+ */
+public record Settings(String execution, int throughput, String actorDispatcher, int inboxBatch,
+    Duration wrapTimeout) {
+
+  public static final String DEDICATED = "dedicated";
+
+  public static Settings from(ActorSystem<?> system) {
+    return from(system.settings().config().getConfig("kworker"));
+  }
+
+  public static Settings from(Config c) {
+    return new Settings(c.getString("execution"), c.getInt("throughput"),
+        c.getString("actor-dispatcher"), c.getInt("inbox-batch"), c.getDuration("wrap-timeout"));
+  }
+
+  public Settings withExecution(String execution) {
+    return new Settings(execution, throughput, actorDispatcher, inboxBatch, wrapTimeout);
+  }
+
+  boolean dedicated() {
+    return DEDICATED.equals(execution);
+  }
+
+  /** The executor of a new worker's lane: its own thread, named like a kthread, or a dispatcher. */
+  Executor laneExecutor(ActorSystem<?> system, String workerName) {
+    if (!dedicated()) {
+      return system.dispatchers().lookup(DispatcherSelector.fromConfig(execution));
+    }
+    ExecutorService thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "kworker/" + workerName);
+          t.setDaemon(true); // a work that never returns must not keep the JVM alive
+          return t;
+        });
+    return thread;
+  }
+
+  int laneBatch() {
+    return dedicated() ? Integer.MAX_VALUE : throughput;
+  }
+}

@@ -1,0 +1,196 @@
+package io.kworker.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One queued instance of a work (or a flush barrier, whose work is null) on its way through the lane.
+ *
+ * <p>INTERNAL API.
+ *
+ * <p>The worker actor hands instances to the lane eagerly, so that the lane can run works back to back;
+ * the ticket keeps a handed-over instance revocable. It is the one piece of state that two threads
+ * share, and they settle it with compare-and-set on {@link #state}:
+ *
+ * <pre>
+ *   QUEUED  --lane claims-->   RUNNING --lane returns--> FINISHED
+ *   QUEUED  --actor revokes--> REVOKED  (the lane skips it when it gets there)
+ * </pre>
+ *
+ * Two flag bits ride along: WATCHED (the actor waits for this instance, so the lane must tell it when the
+ * instance is finished or skipped) and CANCEL (a cancel waits for it; the work may read it to return
+ * early). Invariant: the phase only moves forward, only the lane moves it out of QUEUED to RUNNING and
+ * out of RUNNING, only the actor moves it from QUEUED to REVOKED, and the flags, once set, stay set. So a
+ * revoke that succeeds proves the work never started, and a watch set while RUNNING is always seen by the
+ * lane's final exchange, which is what makes cancel-sync wait for exactly the run in progress.
+ *
+ * <p>A ticket is also the message by which the lane tells the actor that a watched instance is done.
+ */
+final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.DeadLetterSuppression {
+  static final int QUEUED = 0;
+  static final int RUNNING = 1;
+  static final int FINISHED = 2;
+  static final int REVOKED = 3;
+  private static final int PHASE = 3;
+  static final int WATCHED = 4;
+  static final int CANCEL = 8;
+  /** Held by the actor while it interrupts the running instance; finish() waits for it to clear. */
+  private static final int INTERRUPTING = 16;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STATE = lookup.findVarHandle(Ticket.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The work, or null for a flush barrier. */
+  final WorkCore work;
+  private volatile int state;
+  /** Link in the lane's queue: written by the actor, read by the lane. */
+  private volatile Ticket next;
+  /** Requests waiting for this instance to be finished or skipped (actor-confined). */
+  private List<Request> waiters;
+
+  Ticket(WorkCore work, int flags) {
+    this.work = work;
+    STATE.setRelease(this, flags);
+  }
+
+  static int phase(int state) {
+    return state & PHASE;
+  }
+
+  int phase() {
+    return state & PHASE;
+  }
+
+  boolean isQueued() {
+    return phase() == QUEUED;
+  }
+
+  boolean isRunning() {
+    return phase() == RUNNING;
+  }
+
+  boolean cancelRequested() {
+    return (state & CANCEL) != 0;
+  }
+
+  // ---- lane side ----
+
+  /** Lane: QUEUED to RUNNING; false if the actor revoked it first. */
+  boolean claim() {
+    for (;;) {
+      int s = state;
+      if (phase(s) != QUEUED) {
+        return false;
+      }
+      if (STATE.compareAndSet(this, s, (s & ~PHASE) | RUNNING)) {
+        return true;
+      }
+    }
+  }
+
+  /** Lane: RUNNING to FINISHED; true if the actor waits for it. */
+  boolean finish() {
+    for (;;) {
+      int s = state;
+      if ((s & INTERRUPTING) != 0) {
+        Thread.onSpinWait(); // the interrupt must land before the lane clears it
+      } else if (STATE.compareAndSet(this, s, (s & ~PHASE) | FINISHED)) {
+        return (s & WATCHED) != 0;
+      }
+    }
+  }
+
+  /** Actor: interrupts {@code thread} only if this instance is running on it now. */
+  void interruptWhileRunning(Thread thread) {
+    for (;;) {
+      int s = state;
+      if (phase(s) != RUNNING || thread == null) {
+        return;
+      }
+      if (STATE.compareAndSet(this, s, s | INTERRUPTING)) {
+        break;
+      }
+    }
+    try {
+      thread.interrupt();
+    } finally {
+      STATE.getAndBitwiseAnd(this, ~INTERRUPTING);
+    }
+  }
+
+  boolean isWatched() {
+    return (state & WATCHED) != 0;
+  }
+
+  Ticket next() {
+    return next;
+  }
+
+  /** A volatile store: the lane's idle check reads it after its own volatile store (Dekker). */
+  void setNext(Ticket t) {
+    next = t;
+  }
+
+  // ---- actor side ----
+
+  /** Actor: QUEUED to REVOKED; true iff this call took the instance out of the queue. */
+  boolean revoke() {
+    for (;;) {
+      int s = state;
+      if (phase(s) != QUEUED) {
+        return false;
+      }
+      if (STATE.compareAndSet(this, s, (s & ~PHASE) | REVOKED)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Actor: ask to be told when this queued or running instance is finished or skipped, optionally
+   * flagging a cancel. False if it is already finished or revoked (nothing to wait for).
+   */
+  boolean watch(boolean cancel) {
+    int flags = WATCHED | (cancel ? CANCEL : 0);
+    for (;;) {
+      int s = state;
+      int p = phase(s);
+      if (p == FINISHED || p == REVOKED) {
+        return false;
+      }
+      if (STATE.compareAndSet(this, s, s | flags)) {
+        return true;
+      }
+    }
+  }
+
+  void addWaiter(Request r) {
+    if (waiters == null) {
+      waiters = new ArrayList<>(2);
+    }
+    waiters.add(r);
+  }
+
+  /** Actor: takes the waiters, once. */
+  List<Request> takeWaiters() {
+    List<Request> w = waiters;
+    waiters = null;
+    return w == null ? List.of() : w;
+  }
+
+  @Override
+  public String toString() {
+    String[] names = {"queued", "running", "finished", "revoked"};
+    return (work == null ? "flush barrier" : "instance of work [" + work.name() + "]") + " " + names[phase()];
+  }
+}

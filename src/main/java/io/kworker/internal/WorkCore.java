@@ -1,0 +1,89 @@
+package io.kworker.internal;
+
+import java.util.Objects;
+
+/**
+ * What every work is made of: a name, a function, the worker it is bound to, and the per-work state
+ * of that worker's actor.
+ *
+ * <p>INTERNAL API. The public {@code Work} and {@code DelayedWork} implementations extend it.
+ *
+ * <p>The fields below {@code bound} are <em>actor-confined</em>: only the actor of the worker the work is
+ * bound to reads or writes them, so they need no synchronisation (they play the part of the kernel's
+ * {@code work->node} and {@code work->canceling}, which are guarded by {@code worker->lock}). A work
+ * passes to another worker only after its old worker has closed; the volatile {@link WorkerHandle#closed}
+ * write and the {@code bound} compare-and-set order the two actors' accesses.
+ */
+public abstract class WorkCore {
+  private static final java.lang.invoke.VarHandle BOUND;
+
+  static {
+    try {
+      BOUND = java.lang.invoke.MethodHandles.lookup()
+          .findVarHandle(WorkCore.class, "bound", WorkerHandle.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final String name;
+  private volatile WorkerHandle bound;
+
+  /** The newest instance handed to the lane; it may be queued, running, finished or revoked. */
+  Ticket last;
+  /** The instance before {@link #last} that may still be running while {@code last} waits behind it. */
+  Ticket older;
+  /** The armed timer, or null. Its identity is the token that fences stale expiries. */
+  Timer timer;
+  /** Number of cancels (and disableSyncs) waiting for the running instance; queueing is refused while > 0. */
+  int canceling;
+  /** The workqueue's disable count; queueing is refused while > 0. */
+  int disabled;
+
+  protected WorkCore(String name) {
+    this.name = Objects.requireNonNull(name, "work name");
+  }
+
+  /** Runs the work's function once, on the lane's thread. */
+  protected abstract void run();
+
+  public final String name() {
+    return name;
+  }
+
+  /** The worker this work was last queued on, or null if it was never queued. */
+  public final WorkerHandle boundHandle() {
+    return bound;
+  }
+
+  /** Binds an unbound work, or one whose worker has closed; false if another live worker holds it. */
+  final boolean bindTo(WorkerHandle handle) {
+    for (;;) {
+      WorkerHandle current = bound;
+      if (current == handle) {
+        return true;
+      }
+      if (current != null && !current.isClosed()) {
+        return false;
+      }
+      if (BOUND.compareAndSet(this, current, handle)) {
+        // A new worker starts from the kernel's freshly initialised work.
+        last = older = null;
+        timer = null;
+        canceling = disabled = 0;
+        return true;
+      }
+    }
+  }
+
+  /** True while the work runs on some lane and that lane's caller asked it to stop. */
+  public final boolean cancelRequested() {
+    Ticket running = Lane.runningTicketOf(this);
+    return running != null && running.cancelRequested();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,664 @@
+package io.kworker.internal;
+
+import akka.Done;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.kworker.DestroyReport;
+import io.kworker.KWorker;
+import io.kworker.KWorker.Command;
+import io.kworker.Work;
+import io.kworker.WorkState;
+import io.kworker.WorkStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContext;
+
+/**
+ * The worker actor: the single owner of every work's queueing state. Its mailbox (with the façade's
+ * {@link Inbox}) takes the place of the kernel's {@code worker->lock}.
+ *
+ * <p>INTERNAL API.
+ *
+ * <pre>
+ * Per-work state (fields of {@link WorkCore}, touched only by this actor)
+ *   last/older  the newest instance handed to the {@link Lane} and the one before it that may still run
+ *   timer       the armed timer, or null                  (kernel: node on delayed_work_list)
+ *   canceling   cancels waiting for the running instance  (kernel: work->canceling)
+ *   disabled    the workqueue's disable count
+ *
+ * Derived states
+ *   queued   = last is QUEUED                 (kernel: node on work_list)
+ *   armed    = timer != null
+ *   pending  = queued || armed                (kernel: !list_empty(&work->node))
+ *   running  = last or older is RUNNING       (kernel: worker->current_work == work)
+ *   blocked  = pending || canceling > 0 || disabled > 0 || (draining && the call is not chained)
+ *
+ * Transitions (message -> effect)
+ *   queue / queueDelayed(0)    !blocked: new QUEUED ticket at the lane's tail; true. blocked: false
+ *   queueDelayed(d > 0)        !blocked: arm a timer; true. blocked: false
+ *   timer expiry               token current: disarm; dropped if canceling, disabled or draining,
+ *                              else queued at the tail. Stale token: ignored
+ *   modDelayed(d)              canceling, disabled or draining-from-outside: true, nothing changes.
+ *                              Else disarm or revoke the pending instance (true iff there was one),
+ *                              then arm (or queue at the tail if d = 0)
+ *   cancel                     disarm and revoke; true iff something was removed
+ *   cancelSync / disableSync   the same, then if running: canceling++ (cancelSync only), watch the
+ *                              running ticket, answer when the lane reports it finished
+ *   flush(work)                watch the queued instance, else the running one, else answer at once
+ *   flush() / drain / destroy  a barrier ticket at the tail (drain repeats it until no work was queued
+ *                              since the barrier); destroy then closes the lane and stops the actor
+ *
+ * Invariants
+ *   1. A work has at most one QUEUED ticket and at most one RUNNING ticket, and never a QUEUED ticket
+ *      and an armed timer together (pending is one state, as the kernel's one list node).
+ *   2. While canceling > 0 or disabled > 0 the work is neither queued nor armed, and nothing queues it.
+ *   3. A request is answered exactly once: at once, or by the lane's report on the ticket it watches,
+ *      or in PostStop (after the lane has returned from its last work).
+ *   4. No request from a work of this worker waits on the lane while that work runs: it could only be
+ *      answered after the work returns, so it fails at once with an IllegalStateException.
+ * </pre>
+ */
+public final class WorkerBehavior extends AbstractBehavior<Command> {
+  private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
+  private static final int MAX_DISABLE = 1 << 16;
+  private static final ExecutionContext SAME_THREAD = ExecutionContext.fromExecutor(Runnable::run);
+
+  private final WorkerHandle handle;
+  private final Lane lane;
+  private final int inboxBatch;
+  /** Tickets with parked requests, to answer them if the actor stops first. */
+  private final Set<Ticket> watched = new HashSet<>();
+  /** Head of the list of armed timers (the kernel's delayed_work_list). */
+  private Timer armed;
+  /** Drains in progress; while > 0 only chained queueing is accepted. */
+  private int draining;
+  /** Instances handed to the lane so far: a drain round that saw no new one is the last. */
+  private long dispatched;
+  /** Set once destroy is accepted; from then on queueing is refused. */
+  private Ticket destroyBarrier;
+  private final List<Request> destroyers = new ArrayList<>(1);
+  private DestroyReport destroyReport;
+
+  private WorkerBehavior(ActorContext<Command> context, WorkerHandle handle, Settings settings) {
+    super(context);
+    this.handle = handle;
+    this.inboxBatch = settings.inboxBatch();
+    this.lane = new Lane(handle,
+        settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch());
+    handle.started(lane.stopped());
+  }
+
+  /** The worker actor serving {@code handle}; whoever spawns it sets the handle's ref first. */
+  public static Behavior<Command> create(WorkerHandle handle, Settings settings) {
+    return Behaviors.setup(context -> {
+      if (handle.ref() == null) {
+        handle.setRef(context.getSelf());
+      } else if (!handle.ref().equals(context.getSelf())) {
+        throw new IllegalStateException("the behavior of worker [" + handle.name()
+            + "] is already running as " + handle.ref() + "; spawn KWorker.behavior(name) again instead");
+      }
+      return new WorkerBehavior(context, handle, settings);
+    });
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Wake.INSTANCE, this::onWake)
+        .onMessage(Ticket.class, this::onReport)
+        .onMessage(Timer.class, this::onTimer)
+        .onMessage(Interrupt.class, this::onInterrupt)
+        .onMessage(DestroyDeadline.class, this::onDestroyDeadline)
+        .onMessage(GetHandle.class, this::onGetHandle)
+        .onMessage(Command.class, this::onProtocol)
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build();
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  private Behavior<Command> onWake() {
+    for (int i = 0; i < inboxBatch; i++) {
+      Request r = handle.inbox.poll();
+      if (r == null) {
+        if (handle.inbox.sleep()) {
+          return this;
+        }
+        continue;
+      }
+      serve(r);
+    }
+    getContext().getSelf().tell(Wake.INSTANCE); // more to come: let other messages in first
+    return this;
+  }
+
+  private Behavior<Command> onProtocol(Command command) {
+    Request r = Protocol.toRequest(command);
+    if (r == null) {
+      LOG.warn("Worker [{}] ignores unknown command {}", handle.name(), command);
+    } else {
+      serve(r);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetHandle(GetHandle m) {
+    m.future().complete(handle);
+    return this;
+  }
+
+  /** The lane finished or skipped a watched ticket. */
+  private Behavior<Command> onReport(Ticket t) {
+    watched.remove(t);
+    for (Request r : t.takeWaiters()) {
+      switch (r.op) {
+        case CANCEL_SYNC -> {
+          r.work.canceling--;
+          r.succeed(r.removed);
+        }
+        case DISABLE_SYNC -> r.succeed(r.removed);
+        case FLUSH_DELAYED -> r.succeed(Boolean.TRUE);
+        case FLUSH_WORK, FLUSH_WORKER -> r.succeed(Done.getInstance());
+        case DRAIN -> drainRound(r);
+        default -> throw new IllegalStateException("unexpected waiter " + r);
+      }
+    }
+    if (t == destroyBarrier) {
+      return Behaviors.stopped();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTimer(Timer tm) {
+    WorkCore w = tm.work;
+    if (w.timer != tm || w.boundHandle() != handle) {
+      LOG.trace("Worker [{}] ignores a stale timer of work [{}]", handle.name(), w.name());
+      return this;
+    }
+    disarm(w);
+    if (w.canceling > 0 || w.disabled > 0) {
+      LOG.debug("Worker [{}] drops the expiry of work [{}]: a cancel or disable is in progress",
+          handle.name(), w.name());
+    } else if (draining > 0) {
+      LOG.info("Worker [{}] drops the expiry of work [{}]: the worker is draining", handle.name(),
+          w.name());
+    } else {
+      dispatch(w);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onInterrupt(Interrupt m) {
+    LOG.info("Worker [{}] interrupts work [{}]: its cancel grace period is over", handle.name(),
+        m.ticket().work.name());
+    lane.interrupt(m.ticket());
+    return this;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  private void serve(Request r) {
+    switch (r.op) {
+      case QUEUE -> {
+        if (admitQueueing(r)) {
+          queue(r, 0);
+        }
+      }
+      case QUEUE_DELAYED -> {
+        if (admitQueueing(r)) {
+          queue(r, r.nanos);
+        }
+      }
+      case MOD_DELAYED -> {
+        if (admitQueueing(r)) {
+          mod(r);
+        }
+      }
+      case ENABLE_AND_QUEUE -> {
+        if (admitQueueing(r)) {
+          enable(r, true);
+        }
+      }
+      case CANCEL, CANCEL_SYNC -> {
+        if (boundHere(r)) {
+          cancel(r, r.op == Op.CANCEL_SYNC);
+        }
+      }
+      case DISABLE, DISABLE_SYNC -> {
+        if (bind(r)) {
+          disable(r, r.op == Op.DISABLE_SYNC);
+        }
+      }
+      case ENABLE -> {
+        if (bind(r)) {
+          enable(r, false);
+        }
+      }
+      case FLUSH_WORK -> {
+        if (boundHere(r)) {
+          flushWork(r);
+        }
+      }
+      case FLUSH_DELAYED -> {
+        if (boundHere(r)) {
+          flushDelayed(r);
+        }
+      }
+      case STATE -> {
+        if (boundHere(r)) {
+          r.succeed(status(r.work));
+        }
+      }
+      case FLUSH_WORKER -> flushWorker(r);
+      case DRAIN -> drain(r);
+      case DESTROY, DESTROY_REPORT -> destroy(r);
+    }
+  }
+
+  /** Queueing calls: refused once destroy is accepted; bind the work to this worker. */
+  private boolean admitQueueing(Request r) {
+    if (destroyBarrier != null) {
+      r.fail(new RejectedExecutionException("worker [" + handle.name() + "] is being destroyed; "
+          + opName(r) + " of work [" + r.work.name() + "] refused"));
+      return false;
+    }
+    return bind(r);
+  }
+
+  private boolean bind(Request r) {
+    if (r.work.bindTo(handle)) {
+      return true;
+    }
+    r.fail(new IllegalArgumentException("work [" + r.work.name() + "] is bound to worker ["
+        + r.work.boundHandle().name() + "], which is alive; a work serves one worker at a time, so "
+        + opName(r) + " on worker [" + handle.name() + "] is refused (destroy [" + r.work.boundHandle().name()
+        + "] first, or use another Work)"));
+    return false;
+  }
+
+  /** Calls that need no binding: a work never queued here is idle as far as this worker knows. */
+  private boolean boundHere(Request r) {
+    WorkerHandle b = r.work.boundHandle();
+    if (b == handle) {
+      return true;
+    }
+    if (b != null && !b.isClosed()) {
+      r.fail(new IllegalArgumentException("work [" + r.work.name() + "] is bound to worker [" + b.name()
+          + "], not to worker [" + handle.name() + "]; " + opName(r) + " must go to worker ["
+          + b.name() + "]"));
+      return false;
+    }
+    switch (r.op) {
+      case STATE -> r.succeed(WorkStatus.idle((Work) r.work));
+      case FLUSH_WORK -> r.succeed(Done.getInstance());
+      default -> r.succeed(Boolean.FALSE);
+    }
+    return false;
+  }
+
+  private void queue(Request r, long delayNanos) {
+    WorkCore w = r.work;
+    if (blocked(w, r)) {
+      r.succeed(Boolean.FALSE);
+      return;
+    }
+    if (delayNanos <= 0) {
+      dispatch(w);
+    } else {
+      arm(w, delayNanos);
+    }
+    r.succeed(Boolean.TRUE);
+  }
+
+  /** The kernel's kthread_mod_delayed_work after the 2021 fixes; the answer is a reference count. */
+  private void mod(Request r) {
+    WorkCore w = r.work;
+    if (w.canceling > 0 || w.disabled > 0 || refusedByDrain(r)) {
+      r.succeed(Boolean.TRUE); // the other party wins; the number of pending instances is unchanged
+      return;
+    }
+    boolean wasPending = removePending(w);
+    if (r.nanos <= 0) {
+      dispatch(w);
+    } else {
+      arm(w, r.nanos);
+    }
+    r.succeed(wasPending);
+  }
+
+  private void cancel(Request r, boolean sync) {
+    WorkCore w = r.work;
+    Ticket running = sync ? running(w) : null;
+    if (running != null && callerWouldWait(r)) {
+      return;
+    }
+    r.removed = removePending(w);
+    if (running == null || !park(running, r, true)) {
+      r.succeed(r.removed);
+      return;
+    }
+    // Reply only once the running instance is finished: that is what makes the cancel "sync".
+    w.canceling++;
+    if (r.nanos > 0) {
+      getContext().scheduleOnce(Duration.ofNanos(r.nanos), getContext().getSelf(), new Interrupt(running));
+    }
+  }
+
+  private void disable(Request r, boolean sync) {
+    WorkCore w = r.work;
+    Ticket running = sync ? running(w) : null;
+    if (running != null && callerWouldWait(r)) {
+      return;
+    }
+    if (w.disabled == MAX_DISABLE) {
+      r.fail(new IllegalStateException("work [" + w.name() + "] on worker [" + handle.name()
+          + "] is already disabled " + MAX_DISABLE + " times; the count would overflow"));
+      return;
+    }
+    w.disabled++;
+    r.removed = removePending(w);
+    if (running == null || !park(running, r, true)) {
+      r.succeed(r.removed);
+    }
+  }
+
+  /** enable (answers whether the count reached zero) and enableAndQueue (then queues). */
+  private void enable(Request r, boolean andQueue) {
+    WorkCore w = r.work;
+    if (w.disabled == 0) {
+      r.fail(new IllegalStateException("work [" + w.name() + "] on worker [" + handle.name()
+          + "] is not disabled; " + opName(r) + " would underflow its disable count"));
+      return;
+    }
+    if (andQueue && refusedByDrain(r)) {
+      r.succeed(Boolean.FALSE);
+      return;
+    }
+    boolean reachedZero = --w.disabled == 0;
+    if (andQueue && reachedZero && !blocked(w, r)) {
+      dispatch(w);
+    }
+    r.succeed(reachedZero);
+  }
+
+  private void flushWork(Request r) {
+    Ticket target = queuedOrRunning(r.work);
+    if (target != null && callerWouldWait(r)) {
+      return;
+    }
+    if (target == null || !park(target, r, false)) {
+      r.succeed(Done.getInstance());
+    }
+  }
+
+  /** The workqueue's flush_delayed_work: an armed timer fires now, then the work is flushed. */
+  private void flushDelayed(Request r) {
+    WorkCore w = r.work;
+    boolean armedNow = w.timer != null;
+    Ticket target = armedNow ? null : queuedOrRunning(w);
+    if ((armedNow || target != null) && callerWouldWait(r)) {
+      return;
+    }
+    if (armedNow) {
+      if (refusedByDrain(r)) {
+        r.succeed(Boolean.FALSE); // the timer stays armed: nothing is lost
+        return;
+      }
+      disarm(w);
+      target = dispatch(w);
+    }
+    if (target == null || !park(target, r, false)) {
+      r.succeed(target != null);
+    }
+  }
+
+  private void flushWorker(Request r) {
+    if (!callerWouldWait(r)) {
+      lane.push(barrier(r));
+    }
+  }
+
+  private void drain(Request r) {
+    if (!callerWouldWait(r)) {
+      draining++;
+      lane.push(drainBarrier(r));
+    }
+  }
+
+  /** A drain barrier came out of the lane: done if nothing was queued since it went in. */
+  private void drainRound(Request r) {
+    if (r.mark == dispatched) {
+      draining--;
+      r.succeed(Done.getInstance());
+      return;
+    }
+    if (++r.rounds == 10 || r.rounds % 100 == 0) {
+      LOG.warn("Worker [{}] is still draining after {} rounds: its works keep queueing chained works",
+          handle.name(), r.rounds);
+    }
+    lane.push(drainBarrier(r));
+  }
+
+  private void destroy(Request r) {
+    if (callerWouldWait(r)) {
+      return;
+    }
+    destroyers.add(r);
+    if (destroyBarrier != null) {
+      return; // a destroy is under way; this one completes with it
+    }
+    for (Timer tm = armed; tm != null; tm = armed) {
+      LOG.warn("Worker [{}] is destroyed while delayed work [{}] is armed: its timer is cancelled and it "
+          + "will not run", handle.name(), tm.work.name());
+      disarm(tm.work);
+    }
+    destroyBarrier = new Ticket(null, Ticket.WATCHED);
+    watched.add(destroyBarrier);
+    lane.push(destroyBarrier);
+    if (r.op == Op.DESTROY_REPORT) {
+      getContext().scheduleOnce(Duration.ofNanos(Math.max(0, r.nanos)), getContext().getSelf(),
+          DestroyDeadline.INSTANCE);
+    }
+  }
+
+  /** The deadline of destroy(Duration) passed: discard what did not start, name what still runs. */
+  private Behavior<Command> onDestroyDeadline(DestroyDeadline m) {
+    if (destroyBarrier == null || !watched.contains(destroyBarrier)) {
+      return this; // finished in time
+    }
+    List<Ticket> unfinished = new ArrayList<>();
+    lane.unfinished(destroyBarrier, unfinished);
+    List<Work> running = new ArrayList<>();
+    List<Work> discarded = new ArrayList<>();
+    for (Ticket t : unfinished) {
+      if (t.work == null) {
+        continue;
+      }
+      if (t.revoke()) {
+        discarded.add((Work) t.work);
+        LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is discarded without running",
+            handle.name(), t.work.name());
+      } else if (t.isRunning()) {
+        running.add((Work) t.work);
+        LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is still running", handle.name(),
+            t.work.name());
+      }
+    }
+    destroyReport = new DestroyReport(false, running, discarded);
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPostStop() {
+    List<Request> late = handle.inbox.close();
+    lane.close();
+    handle.markClosed();
+    for (Timer tm = armed; tm != null; tm = armed) {
+      LOG.warn("Worker [{}] stopped while delayed work [{}] was armed: it will not run", handle.name(),
+          tm.work.name());
+      disarm(tm.work);
+    }
+    DestroyReport report = destroyReport != null ? destroyReport : DestroyReport.EMPTY;
+    for (Request r : destroyers) {
+      Object value = r.op == Op.DESTROY_REPORT ? report : Done.getInstance();
+      lane.stopped().whenComplete((v, e) -> r.succeed(value));
+    }
+    for (Ticket t : watched) {
+      for (Request r : t.takeWaiters()) {
+        handle.answerClosed(r);
+      }
+    }
+    for (Request r : late) {
+      handle.answerClosed(r);
+    }
+    if (destroyBarrier == null) {
+      LOG.warn("Worker [{}] stopped without destroy(); works still queued will not run", handle.name());
+    } else {
+      LOG.debug("Worker [{}] destroyed", handle.name());
+    }
+    return this;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private boolean blocked(WorkCore w, Request r) {
+    return pending(w) || w.canceling > 0 || w.disabled > 0 || refusedByDrain(r);
+  }
+
+  /** While draining only chained queueing (from a work running on this worker) is accepted. */
+  private boolean refusedByDrain(Request r) {
+    if (draining == 0 || r.caller != null) {
+      return false;
+    }
+    LOG.info("Worker [{}] is draining: {} of work [{}] from outside its works is refused", handle.name(),
+        opName(r), r.work.name());
+    return true;
+  }
+
+  /**
+   * Invariant 4: a call made by a work of this worker that would wait for the lane while that work
+   * runs fails at once (the kernel deadlocks here).
+   */
+  private boolean callerWouldWait(Request r) {
+    if (r.caller == null || !r.caller.isRunning()) {
+      return false;
+    }
+    String target = r.work == null ? "" : " of work [" + r.work.name() + "]";
+    r.fail(new IllegalStateException(opName(r) + target + " was called from inside work ["
+        + r.caller.work.name() + "] running on worker [" + handle.name()
+        + "]; it could only complete after that work returns, so it would wait for itself"));
+    return true;
+  }
+
+  private static boolean pending(WorkCore w) {
+    return w.timer != null || (w.last != null && w.last.isQueued());
+  }
+
+  private static Ticket running(WorkCore w) {
+    if (w.last != null && w.last.isRunning()) {
+      return w.last;
+    }
+    return w.older != null && w.older.isRunning() ? w.older : null;
+  }
+
+  private static Ticket queuedOrRunning(WorkCore w) {
+    return w.last != null && w.last.isQueued() ? w.last : running(w);
+  }
+
+  /** Hands a new instance to the lane (invariant 1: the work is not pending). */
+  private Ticket dispatch(WorkCore w) {
+    Ticket t = new Ticket(w, Ticket.QUEUED);
+    if (w.last != null && w.last.phase() != Ticket.REVOKED) {
+      w.older = w.last; // a revoked one never runs; keep the instance that may
+    }
+    w.last = t;
+    dispatched++;
+    lane.push(t);
+    return t;
+  }
+
+  /** Takes out the armed timer or the queued instance; true iff there was one. */
+  private boolean removePending(WorkCore w) {
+    return disarm(w) || (w.last != null && w.last.revoke());
+  }
+
+  private void arm(WorkCore w, long delayNanos) {
+    Timer tm = new Timer(w, getContext().getSelf());
+    w.timer = tm;
+    tm.next = armed;
+    if (armed != null) {
+      armed.prev = tm;
+    }
+    armed = tm;
+    tm.task = getContext().getSystem().scheduler()
+        .scheduleOnce(Duration.ofNanos(delayNanos), tm, SAME_THREAD);
+  }
+
+  private boolean disarm(WorkCore w) {
+    Timer tm = w.timer;
+    if (tm == null) {
+      return false;
+    }
+    // Akka never runs a cancelled task; one that already ran left a message that onTimer ignores.
+    tm.task.cancel();
+    if (tm.prev != null) {
+      tm.prev.next = tm.next;
+    } else {
+      armed = tm.next;
+    }
+    if (tm.next != null) {
+      tm.next.prev = tm.prev;
+    }
+    tm.prev = tm.next = null;
+    w.timer = null;
+    return true;
+  }
+
+  /** Parks {@code r} until the lane reports {@code t}; false if {@code t} is already done. */
+  private boolean park(Ticket t, Request r, boolean cancel) {
+    if (!t.watch(cancel)) {
+      return false;
+    }
+    t.addWaiter(r);
+    watched.add(t);
+    return true;
+  }
+
+  private Ticket barrier(Request r) {
+    Ticket b = new Ticket(null, Ticket.WATCHED);
+    b.addWaiter(r);
+    watched.add(b);
+    return b;
+  }
+
+  private Ticket drainBarrier(Request drain) {
+    drain.mark = dispatched;
+    return barrier(drain);
+  }
+
+  private WorkStatus status(WorkCore w) {
+    boolean running = running(w) != null;
+    WorkState state;
+    if (w.timer != null) {
+      state = running ? WorkState.RUNNING_AND_ARMED : WorkState.ARMED;
+    } else if (w.last != null && w.last.isQueued()) {
+      state = running ? WorkState.RUNNING_AND_PENDING : WorkState.PENDING;
+    } else {
+      state = running ? WorkState.RUNNING : WorkState.IDLE;
+    }
+    return new WorkStatus((Work) w, state, w.canceling, w.disabled);
+  }
+
+  private static String opName(Request r) {
+    return r.op.methodName();
+  }
+}

@@ -1,0 +1,119 @@
+package io.kworker.internal;
+
+import akka.actor.typed.ActorRef;
+import io.kworker.KWorker;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the façade, the works and the lane share of one worker: its name, its actor, its inbox. It holds
+ * no worker state; that lives in {@link WorkerBehavior}.
+ *
+ * <p>INTERNAL API.
+ */
+public final class WorkerHandle {
+  private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
+
+  private final String name;
+  final Inbox inbox = new Inbox(this);
+  private volatile ActorRef<KWorker.Command> ref;
+  /** Set by the actor once it stops; see {@link WorkCore} for what it orders. */
+  private volatile boolean closed;
+  /** Completes when the lane has run its last work; set by the actor at start. */
+  private volatile CompletableFuture<Void> laneStopped;
+  /** The façade, created on first use. */
+  private volatile Object facade;
+
+  public WorkerHandle(String name) {
+    this.name = name;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ActorRef<KWorker.Command> ref() {
+    return ref;
+  }
+
+  /** Set once, by whoever spawns the actor, before any call. */
+  public void setRef(ActorRef<KWorker.Command> ref) {
+    this.ref = ref;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public Object facade() {
+    return facade;
+  }
+
+  public void setFacade(Object facade) {
+    this.facade = facade;
+  }
+
+  /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
+  public CompletableFuture<Object> call(Op op, WorkCore work, long nanos) {
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    Request r = new Request(op, work, nanos, Lane.callerOn(this), future, null);
+    if (!inbox.offer(r)) {
+      answerClosed(r);
+    }
+    return future;
+  }
+
+  void wake() {
+    ref.tell(Wake.INSTANCE);
+  }
+
+  void signal(Ticket t) {
+    ref.tell(t);
+  }
+
+  void workFailed(WorkCore work, Throwable e) {
+    LOG.error("Work [{}] on worker [{}] failed; the worker goes on", work.name(), name, e);
+  }
+
+  void started(CompletableFuture<Void> laneStopped) {
+    this.laneStopped = laneStopped;
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+
+  /**
+   * Answers a call on a worker that is gone: queueing fails; every other call completes as on an idle
+   * worker, but only once the lane has returned from the work it was running, so that a successful
+   * cancel still means "not running".
+   */
+  void answerClosed(Request r) {
+    if (r.op.closed == Op.Closed.REJECT) {
+      r.fail(new RejectedExecutionException(
+          "worker [" + name + "] is destroyed; " + r.op.methodName() + " of work [" + r.work.name() + "] refused"));
+      return;
+    }
+    Object value = switch (r.op.closed) {
+      case DONE -> akka.Done.getInstance();
+      case FALSE -> Boolean.FALSE;
+      case TRUE -> Boolean.TRUE;
+      case IDLE -> io.kworker.WorkStatus.idle((io.kworker.Work) r.work);
+      case EMPTY_REPORT -> io.kworker.DestroyReport.EMPTY;
+      case REJECT -> throw new AssertionError();
+    };
+    CompletableFuture<Void> stopped = laneStopped;
+    if (stopped == null || stopped.isDone()) {
+      r.succeed(value);
+    } else {
+      stopped.whenComplete((v, e) -> r.succeed(value));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
