@@ -71,6 +71,8 @@ import scala.concurrent.ExecutionContext;
 public final class WorkerBehavior extends AbstractBehavior<Command> {
   private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
   private static final int MAX_DISABLE = 1 << 16;
+  /** Akka's scheduler refuses delays over 2^31 ticks (~24 days at 1 ms); longer ones go in steps. */
+  private static final long MAX_STEP_NANOS = Duration.ofDays(20).toNanos();
   private static final ExecutionContext SAME_THREAD = ExecutionContext.fromExecutor(Runnable::run);
 
   private final WorkerHandle handle;
@@ -183,6 +185,10 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     WorkCore w = tm.work;
     if (w.timer != tm || w.boundHandle() != handle) {
       LOG.trace("Worker [{}] ignores a stale timer of work [{}]", handle.name(), w.name());
+      return this;
+    }
+    if (tm.remainingNanos > 0) {
+      schedule(tm, tm.remainingNanos);
       return this;
     }
     disarm(w);
@@ -507,10 +513,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
           tm.work.name());
       disarm(tm.work);
     }
-    DestroyReport report = destroyReport != null ? destroyReport : DestroyReport.EMPTY;
     for (Request r : destroyers) {
-      Object value = r.op == Op.DESTROY_REPORT ? report : Done.getInstance();
-      lane.stopped().whenComplete((v, e) -> r.succeed(value));
+      if (r.op == Op.DESTROY_REPORT && destroyReport != null) {
+        r.succeed(destroyReport); // the deadline passed: answer now, not when the stuck work returns
+      } else {
+        Object value = r.op == Op.DESTROY_REPORT ? DestroyReport.EMPTY : Done.getInstance();
+        lane.stopped().whenComplete((v, e) -> r.succeed(value));
+      }
     }
     for (Ticket t : watched) {
       for (Request r : t.takeWaiters()) {
@@ -599,8 +608,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       armed.prev = tm;
     }
     armed = tm;
-    tm.task = getContext().getSystem().scheduler()
-        .scheduleOnce(Duration.ofNanos(delayNanos), tm, SAME_THREAD);
+    schedule(tm, delayNanos);
+  }
+
+  private void schedule(Timer tm, long delayNanos) {
+    long step = Math.min(delayNanos, MAX_STEP_NANOS);
+    tm.remainingNanos = delayNanos - step;
+    tm.task = getContext().getSystem().scheduler().scheduleOnce(Duration.ofNanos(step), tm, SAME_THREAD);
   }
 
   private boolean disarm(WorkCore w) {
