@@ -529,11 +529,15 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     for (Request r : late) {
       handle.answerClosed(r);
     }
-    if (destroyBarrier == null) {
-      LOG.warn("Worker [{}] stopped without destroy(); works still queued will not run", handle.name());
-    } else {
-      LOG.debug("Worker [{}] destroyed", handle.name());
+    List<Ticket> left = new ArrayList<>();
+    lane.unfinished(null, left);
+    for (Ticket t : left) {
+      if (t.work != null && t.revoke()) {
+        LOG.warn("Worker [{}] stopped while work [{}] was queued: it will not run", handle.name(),
+            t.work.name());
+      }
     }
+    LOG.debug("Worker [{}] stopped", handle.name());
     return this;
   }
 

@@ -49,7 +49,13 @@ public final class WorkerTestKit {
     return w;
   }
 
+  /** Destroys the workers still alive (so that no work outlives its test), then the actor system. */
   public void shutdown() {
+    List<java.util.concurrent.CompletableFuture<?>> destroyed = new ArrayList<>();
+    synchronized (this) {
+      workers.forEach(w -> destroyed.add(w.destroy(java.time.Duration.ofSeconds(10)).toCompletableFuture()));
+    }
+    destroyed.forEach(f -> f.handle((v, e) -> null).join());
     testKit.shutdownTestKit();
   }
 }
