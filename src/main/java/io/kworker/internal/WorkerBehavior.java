@@ -161,6 +161,15 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   /** The lane finished or skipped a watched ticket. */
   private Behavior<Command> onReport(Ticket t) {
+    // Calls the run made (a self-requeue, say) sit in the inbox: serving them settles the run.
+    for (Request r = handle.inbox.poll(); r != null; r = handle.inbox.poll()) {
+      serve(r);
+    }
+    return t.isRunning() ? this : settle(t);
+  }
+
+  /** Answers those waiting for a ticket that is finished, skipped or settled. */
+  private Behavior<Command> settle(Ticket t) {
     watched.remove(t);
     for (Request r : t.takeWaiters()) {
       switch (r.op) {
@@ -175,10 +184,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         default -> throw new IllegalStateException("unexpected waiter " + r);
       }
     }
-    if (t == destroyBarrier) {
-      return Behaviors.stopped();
-    }
-    return this;
+    return t == destroyBarrier ? Behaviors.stopped() : this;
   }
 
   private Behavior<Command> onTimer(Timer tm) {
@@ -214,6 +220,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   // ---------------------------------------------------------------- requests
 
   private void serve(Request r) {
+    serveOne(r);
+    if (r.caller != null && r.caller.callServed() && r.caller.isWatched()) {
+      settle(r.caller); // the last call of a finished run: whoever waited for the run may go on
+    }
+  }
+
+  private void serveOne(Request r) {
     switch (r.op) {
       case QUEUE -> {
         if (admitQueueing(r)) {
@@ -344,11 +357,12 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private void cancel(Request r, boolean sync) {
     WorkCore w = r.work;
-    Ticket running = sync ? running(w) : null;
-    if (running != null && callerWouldWait(r)) {
+    if (sync && waitsForItself(r)) {
       return;
     }
     r.removed = removePending(w);
+    // Only after the removal: a revoke that lost to the lane's claim leaves a running instance.
+    Ticket running = sync ? running(w) : null;
     if (running == null || !park(running, r, true)) {
       r.succeed(r.removed);
       return;
@@ -362,8 +376,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private void disable(Request r, boolean sync) {
     WorkCore w = r.work;
-    Ticket running = sync ? running(w) : null;
-    if (running != null && callerWouldWait(r)) {
+    if (sync && waitsForItself(r)) {
       return;
     }
     if (w.disabled == MAX_DISABLE) {
@@ -373,6 +386,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     }
     w.disabled++;
     r.removed = removePending(w);
+    Ticket running = sync ? running(w) : null;
     if (running == null || !park(running, r, true)) {
       r.succeed(r.removed);
     }
@@ -570,6 +584,14 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         + r.caller.work.name() + "] running on worker [" + handle.name()
         + "]; it could only complete after that work returns, so it would wait for itself"));
     return true;
+  }
+
+  /**
+   * A cancel-sync or disable-sync of the caller's own running work. While the caller runs, the lane
+   * is busy with it, so no other instance can start: the caller's work is the only one it could wait on.
+   */
+  private boolean waitsForItself(Request r) {
+    return r.caller != null && r.caller.work == r.work && callerWouldWait(r);
   }
 
   private static boolean pending(WorkCore w) {

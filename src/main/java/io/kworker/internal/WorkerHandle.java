@@ -58,7 +58,11 @@ public final class WorkerHandle {
   /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
   public CompletableFuture<Object> call(Op op, WorkCore work, long nanos) {
     CompletableFuture<Object> future = new CompletableFuture<>();
-    Request r = new Request(op, work, nanos, Lane.callerOn(this), future, null);
+    Ticket caller = Lane.callerOn(this);
+    if (caller != null) {
+      caller.addCall();
+    }
+    Request r = new Request(op, work, nanos, caller, future, null);
     if (!inbox.offer(r)) {
       answerClosed(r);
     }
