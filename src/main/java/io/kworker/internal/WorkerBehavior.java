@@ -40,7 +40,8 @@ import scala.concurrent.ExecutionContext;
  *   queued   = last is QUEUED                 (kernel: node on work_list)
  *   armed    = timer != null
  *   pending  = queued || armed                (kernel: !list_empty(&work->node))
- *   running  = last or older is RUNNING       (kernel: worker->current_work == work)
+ *   running  = last or older is RUNNING, or FINISHED with calls its run made still unserved
+ *                                             (kernel: worker->current_work == work)
  *   blocked  = pending || canceling > 0 || disabled > 0 || (draining && the call is not chained)
  *
  * Transitions (message -> effect)
@@ -64,8 +65,13 @@ import scala.concurrent.ExecutionContext;
  *   2. While canceling > 0 or disabled > 0 the work is neither queued nor armed, and nothing queues it.
  *   3. A request is answered exactly once: at once, or by the lane's report on the ticket it watches,
  *      or in PostStop (after the lane has returned from its last work).
- *   4. No request from a work of this worker waits on the lane while that work runs: it could only be
- *      answered after the work returns, so it fails at once with an IllegalStateException.
+ *   4. A run is over only when the lane has returned from it and the actor has served every call it
+ *      made on this worker: a self-requeue made before returning counts before the return, as the
+ *      kernel's synchronous kthread_queue_work does. Hence no call made from inside a run waits on
+ *      the lane (it could only be answered after that run is over): it fails at once with an
+ *      IllegalStateException instead.
+ *   5. A cancel decides whether the work runs only after it has revoked the queued instance: a revoke
+ *      that loses to the lane's claim leaves an instance that is running, and the cancel waits for it.
  * </pre>
  */
 public final class WorkerBehavior extends AbstractBehavior<Command> {
