@@ -102,7 +102,7 @@ public final class WorkerHandle {
     }
     Object value = switch (r.op.closed) {
       case DONE -> akka.Done.getInstance();
-      case FALSE -> Boolean.FALSE;
+      case FALSE -> r.removed; // a cancel parked when the worker stopped still says what it removed
       case TRUE -> Boolean.TRUE;
       case IDLE -> io.kworker.WorkStatus.idle((io.kworker.Work) r.work);
       case EMPTY_REPORT -> io.kworker.DestroyReport.EMPTY;
