@@ -65,7 +65,9 @@ public final class KWorker {
    * "akka.actor.default-blocking-io-dispatcher"}), shared with other workers.
    */
   public static KWorker create(ActorSystem<?> system, String name, String execution) {
-    Settings settings = Settings.from(system).withExecution(Objects.requireNonNull(execution, "execution"));
+    Settings settings = Settings.from(system)
+        .withExecution(Objects.requireNonNull(execution, "execution"))
+        .validate(system);
     WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"));
     handle.setRef(system.systemActorOf(WorkerBehavior.create(handle, settings), name, props(settings)));
     return new KWorker(handle).published();
@@ -73,7 +75,7 @@ public final class KWorker {
 
   /** Starts a worker as a child of the actor owning {@code context}; it stops with its parent. */
   public static KWorker spawn(ActorContext<?> context, String name) {
-    Settings settings = Settings.from(context.getSystem());
+    Settings settings = Settings.from(context.getSystem()).validate(context.getSystem());
     WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"));
     handle.setRef(context.spawn(WorkerBehavior.create(handle, settings), name, props(settings)));
     return new KWorker(handle).published();
