@@ -535,6 +535,17 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
           tm.work.name());
       disarm(tm.work);
     }
+    List<Ticket> left = new ArrayList<>();
+    lane.unfinished(null, left);
+    for (Ticket t : left) {
+      if (t.work != null && t.revoke()) {
+        LOG.warn("Worker [{}] stopped while work [{}] was queued: it will not run", handle.name(),
+            t.work.name());
+      }
+    }
+    // Done with the works' fields: from here on they may move to another worker (once the lane has
+    // returned too), and only then is anyone told that this worker is gone.
+    handle.markClosed();
     for (Request r : destroyers) {
       if (r.op == Op.DESTROY_REPORT && destroyReport != null) {
         r.succeed(destroyReport); // the deadline passed: answer now, not when the stuck work returns
@@ -551,16 +562,6 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     for (Request r : late) {
       handle.answerClosed(r);
     }
-    List<Ticket> left = new ArrayList<>();
-    lane.unfinished(null, left);
-    for (Ticket t : left) {
-      if (t.work != null && t.revoke()) {
-        LOG.warn("Worker [{}] stopped while work [{}] was queued: it will not run", handle.name(),
-            t.work.name());
-      }
-    }
-    // Last: from here on the works may move to another worker (once the lane has returned, too).
-    handle.markClosed();
     LOG.debug("Worker [{}] stopped", handle.name());
     return this;
   }
