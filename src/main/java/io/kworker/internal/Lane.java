@@ -2,7 +2,7 @@ package io.kworker.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.List;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -99,13 +99,19 @@ final class Lane implements Runnable {
     t.interruptWhileRunning(runner);
   }
 
-  /** Actor: the tickets from the one taken last to {@code end}, oldest first (a racy but safe walk). */
-  void unfinished(Ticket end, List<Ticket> into) {
-    for (Ticket t = (Ticket) HEAD.getAcquire(this); t != null; t = t.next()) {
+  /**
+   * Actor: the tickets from the one taken last up to {@code end} (or the tail), oldest first. Racy but
+   * safe: the lane may move on meanwhile; a ticket it has passed restarts the walk from its head.
+   */
+  void unfinished(Ticket end, Collection<Ticket> into) {
+    Ticket t = (Ticket) HEAD.getAcquire(this);
+    while (t != null) {
       into.add(t);
       if (t == end) {
-        break;
+        return;
       }
+      Ticket n = t.next();
+      t = n == t ? (Ticket) HEAD.getAcquire(this) : n;
     }
   }
 
@@ -143,7 +149,9 @@ final class Lane implements Runnable {
         }
         continue;
       }
+      Ticket past = head;
       HEAD.setRelease(this, t);
+      past.unlink();
       runOne(t);
       if (++ran == batch) {
         submit(); // yield a shared thread; `scheduled` stays 1
@@ -165,7 +173,11 @@ final class Lane implements Runnable {
       try {
         work.run();
       } catch (Throwable e) {
-        handle.workFailed(work, e);
+        try {
+          handle.workFailed(work, e);
+        } catch (Throwable logging) {
+          // even a throwable that cannot be logged must not end the lane
+        }
       } finally {
         current = null;
       }

@@ -230,7 +230,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   // ---------------------------------------------------------------- requests
 
   private void serve(Request r) {
-    serveOne(r);
+    try {
+      serveOne(r);
+    } catch (RuntimeException e) {
+      // a bug or a refusal from below (the scheduler, say) must cost one call, not the worker
+      LOG.error("Worker [{}] failed to serve {}", handle.name(), r, e);
+      r.fail(e);
+    }
     if (r.caller != null && r.caller.callServed() && r.caller.isWatched()) {
       settle(r.caller); // the last call of a finished run: whoever waited for the run may go on
     }
@@ -505,7 +511,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     if (destroyBarrier == null || !watched.contains(destroyBarrier)) {
       return this; // finished in time
     }
-    List<Ticket> unfinished = new ArrayList<>();
+    Set<Ticket> unfinished = new java.util.LinkedHashSet<>();
     lane.unfinished(destroyBarrier, unfinished);
     List<Work> running = new ArrayList<>();
     List<Work> discarded = new ArrayList<>();
@@ -535,7 +541,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
           tm.work.name());
       disarm(tm.work);
     }
-    List<Ticket> left = new ArrayList<>();
+    Set<Ticket> left = new java.util.LinkedHashSet<>();
     lane.unfinished(null, left);
     for (Ticket t : left) {
       if (t.work != null && t.revoke()) {
@@ -639,13 +645,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private void arm(WorkCore w, long delayNanos) {
     Timer tm = new Timer(w, getContext().getSelf());
+    schedule(tm, delayNanos); // first: if the scheduler refuses, nothing has changed
     w.timer = tm;
     tm.next = armed;
     if (armed != null) {
       armed.prev = tm;
     }
     armed = tm;
-    schedule(tm, delayNanos);
   }
 
   private void schedule(Timer tm, long delayNanos) {
