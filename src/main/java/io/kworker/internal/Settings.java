@@ -28,6 +28,13 @@ public record Settings(String execution, int throughput, String actorDispatcher,
     return from(system.settings().config().getConfig("kworker"));
   }
 
+  public Settings {
+    if (throughput < 1 || inboxBatch < 1) {
+      throw new IllegalArgumentException("kworker.throughput and kworker.inbox-batch must be at least 1, not "
+          + throughput + " and " + inboxBatch);
+    }
+  }
+
   public static Settings from(Config c) {
     return new Settings(c.getString("execution"), c.getInt("throughput"),
         c.getString("actor-dispatcher"), c.getInt("inbox-batch"), c.getDuration("wrap-timeout"));

@@ -125,7 +125,7 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
     for (;;) {
       int s = state;
       if ((s & INTERRUPTING) != 0) {
-        Thread.onSpinWait(); // the interrupt must land before the lane clears it
+        Thread.yield(); // the interrupt must land before the lane clears it; the actor may be off-CPU
       } else if (STATE.compareAndSet(this, s, (s & ~PHASE) | FINISHED)) {
         return (s & WATCHED) != 0;
       }

@@ -416,15 +416,17 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
           + "] is not disabled; " + opName(r) + " would underflow its disable count"));
       return;
     }
-    if (andQueue && refusedByDrain(r)) {
-      r.succeed(Boolean.FALSE);
-      return;
-    }
     boolean reachedZero = --w.disabled == 0;
-    if (andQueue && reachedZero && !blocked(w, r)) {
-      dispatch(w);
+    if (!andQueue) {
+      r.succeed(reachedZero);
+    } else if (refusedByDrain(r)) {
+      r.succeed(Boolean.FALSE); // enabled, as the workqueue's enable_work, but the queueing is refused
+    } else {
+      if (reachedZero && !blocked(w, r)) {
+        dispatch(w);
+      }
+      r.succeed(reachedZero);
     }
-    r.succeed(reachedZero);
   }
 
   private void flushWork(Request r) {
@@ -453,8 +455,9 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       disarm(w);
       target = dispatch(w);
     }
+    r.removed = target != null; // "waited": what it answers even if the worker stops meanwhile
     if (target == null || !park(target, r, false)) {
-      r.succeed(target != null);
+      r.succeed(r.removed);
     }
   }
 
@@ -523,7 +526,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         discarded.add((Work) t.work);
         LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is discarded without running",
             handle.name(), t.work.name());
-      } else if (t.isRunning()) {
+      } else if (t.phase() == Ticket.RUNNING) {
         running.add((Work) t.work);
         LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is still running", handle.name(),
             t.work.name());
