@@ -22,7 +22,6 @@ import java.util.concurrent.RejectedExecutionException;
  * it reports back only for the instances that the actor watches.
  */
 final class Lane implements Runnable {
-  private static final ThreadLocal<Lane> CURRENT = new ThreadLocal<>();
   private static final VarHandle SCHEDULED;
   private static final VarHandle HEAD;
 
@@ -44,9 +43,9 @@ final class Lane implements Runnable {
   private Ticket tail;
   /** Drain side: the last ticket taken (initially a stub); published for {@link #unfinished}. */
   private Ticket head;
-  /** Drain side: the instance running now, or null. */
+  /** Drain side: the instance running now, or null. Read by others only on the runner's own thread. */
   private Ticket current;
-  /** The thread of the drain in progress; read only while a ticket it claimed is RUNNING. */
+  /** The thread of the drain in progress, or of the last one. */
   private volatile Thread runner;
   /** 1 while a drain is submitted or running. */
   private volatile int scheduled;
@@ -117,14 +116,8 @@ final class Lane implements Runnable {
 
   @Override
   public void run() {
-    Lane outer = CURRENT.get();
-    CURRENT.set(this);
     runner = Thread.currentThread();
-    try {
-      drain();
-    } finally {
-      CURRENT.set(outer);
-    }
+    drain();
   }
 
   private void drain() {
@@ -189,16 +182,12 @@ final class Lane implements Runnable {
     }
   }
 
-  /** The instance running on the calling thread if it serves {@code handle}'s lane, else null. */
-  static Ticket callerOn(WorkerHandle handle) {
-    Lane lane = CURRENT.get();
-    return lane != null && lane.handle == handle ? lane.current : null;
-  }
-
-  /** The calling thread's running instance of {@code work}, or null. */
-  static Ticket runningTicketOf(WorkCore work) {
-    Lane lane = CURRENT.get();
-    Ticket t = lane == null ? null : lane.current;
-    return t != null && t.work == work ? t : null;
+  /**
+   * The instance running on the calling thread, if that thread is this lane's, else null. No thread
+   * local: only the runner itself can see itself as the runner, and it reads its own writes of
+   * {@link #current}.
+   */
+  Ticket runningOnCallerThread() {
+    return runner == Thread.currentThread() ? current : null;
   }
 }

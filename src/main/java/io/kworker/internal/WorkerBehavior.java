@@ -103,7 +103,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     this.inboxBatch = settings.inboxBatch();
     this.lane = new Lane(handle,
         settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch());
-    handle.started(lane.stopped());
+    handle.started(lane);
   }
 
   /** The worker actor serving {@code handle}; whoever spawns it sets the handle's ref first. */
