@@ -85,7 +85,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private final Lane lane;
   private final int inboxBatch;
   /** Tickets with parked requests, to answer them if the actor stops first. */
-  private final Set<Ticket> watched = new HashSet<>();
+  private Set<Ticket> watched; // allocated on first use: most workers never wait, and 100k idle ones add up
   /** Head of the list of armed timers (the kernel's delayed_work_list). */
   private Timer armed;
   /** Drains in progress; while > 0 only chained queueing is accepted. */
@@ -94,7 +94,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private long dispatched;
   /** Set once destroy is accepted; from then on queueing is refused. */
   private Ticket destroyBarrier;
-  private final List<Request> destroyers = new ArrayList<>(1);
+  private final List<Request> destroyers = new ArrayList<>(0);
   private DestroyReport destroyReport;
 
   private WorkerBehavior(ActorContext<Command> context, WorkerHandle handle, Settings settings) {
@@ -180,7 +180,9 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   /** Answers those waiting for a ticket that is finished, skipped or settled. */
   private Behavior<Command> settle(Ticket t) {
-    watched.remove(t);
+    if (watched != null) {
+      watched.remove(t);
+    }
     for (Request r : t.takeWaiters()) {
       switch (r.op) {
         case CANCEL_SYNC -> {
@@ -505,13 +507,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       disarm(tm.work);
     }
     destroyBarrier = new Ticket(null, Ticket.WATCHED);
-    watched.add(destroyBarrier);
+    watched().add(destroyBarrier);
     lane.push(destroyBarrier);
   }
 
   /** The deadline of destroy(Duration) passed: discard what did not start, name what still runs. */
   private Behavior<Command> onDestroyDeadline(DestroyDeadline m) {
-    if (destroyBarrier == null || !watched.contains(destroyBarrier)) {
+    if (destroyBarrier == null || !watched().contains(destroyBarrier)) {
       return this; // finished in time
     }
     Set<Ticket> unfinished = new java.util.LinkedHashSet<>();
@@ -563,7 +565,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         lane.stopped().whenComplete((v, e) -> r.succeed(value));
       }
     }
-    for (Ticket t : watched) {
+    for (Ticket t : watched()) {
       for (Request r : t.takeWaiters()) {
         handle.answerClosed(r);
       }
@@ -689,15 +691,22 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       return false;
     }
     t.addWaiter(r);
-    watched.add(t);
+    watched().add(t);
     return true;
   }
 
   private Ticket barrier(Request r) {
     Ticket b = new Ticket(null, Ticket.WATCHED);
     b.addWaiter(r);
-    watched.add(b);
+    watched().add(b);
     return b;
+  }
+
+  private Set<Ticket> watched() {
+    if (watched == null) {
+      watched = new HashSet<>();
+    }
+    return watched;
   }
 
   private Ticket drainBarrier(Request drain) {
