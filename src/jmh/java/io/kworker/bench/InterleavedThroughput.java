@@ -21,10 +21,11 @@ import java.util.concurrent.atomic.LongAdder;
  * Issue 5, benchmark 1 again, for ratios that the machine's noise cannot skew: the same scenarios as
  * {@link QueueThroughput} (batches of 10,000 distinct no-op works or tasks, then wait for the batch),
  * but all in one JVM, interleaved in a random order in every round, each for {@code millis} ms. Each
- * round gives a ratio to {@code ScheduledThreadPoolExecutor(1)} measured minutes apart at most; the
- * figures are medians over rounds.
+ * round gives a ratio to {@code ScheduledThreadPoolExecutor(1)} measured seconds apart at most; the
+ * figures are medians over rounds. Also the CPU time the whole process spends per work ({@code cpu_*}),
+ * which other load on the machine disturbs much less than the rate.
  *
- * <p>Run: {@code mvn -B -Pjmh test-compile exec:exec@bench -Dbench.main=io.kworker.bench.InterleavedThroughput -Dbench.args='15 700 docs/results/interleaved.json'}
+ * <p>Run: {@code mvn -B -Pjmh test-compile exec:exec@bench -Dbench.main=io.kworker.bench.InterleavedThroughput -Dbench.args='31 300 docs/results/interleaved.json'}
  */
 public final class InterleavedThroughput {
   static final int BATCH = QueueThroughput.BATCH;
@@ -67,8 +68,10 @@ public final class InterleavedThroughput {
       scenarios.put("p" + producers + "_singleThreadExecutor", new Object[] {singleBatch, producers});
     }
     Map<String, double[]> rate = new LinkedHashMap<>();
+    Map<String, double[]> cpu = new LinkedHashMap<>();
     for (String k : scenarios.keySet()) {
       rate.put(k, new double[rounds]);
+      cpu.put(k, new double[rounds]);
     }
     List<String> order = new ArrayList<>(scenarios.keySet());
     Random rnd = new Random(7);
@@ -83,6 +86,7 @@ public final class InterleavedThroughput {
       for (String k : order) {
         double v = measure((Batch) scenarios.get(k)[0], (Integer) scenarios.get(k)[1], millis);
         rate.get(k)[r] = v;
+        cpu.get(k)[r] = lastCpuNsPerOp;
         line.append(String.format(" %s=%.2fM", k, v / 1e6));
       }
       System.out.println(line);
@@ -90,6 +94,10 @@ public final class InterleavedThroughput {
     Results results = new Results();
     for (String k : scenarios.keySet()) {
       results.add("io.kworker.bench.InterleavedThroughput." + k, "ops/s", rate.get(k), Map.of(),
+          Map.of("execution", execution));
+    }
+    for (String k : scenarios.keySet()) {
+      results.add("io.kworker.bench.InterleavedThroughput.cpu_" + k, "cpu-ns/op", cpu.get(k), Map.of(),
           Map.of("execution", execution));
     }
     for (String k : scenarios.keySet()) {
@@ -118,6 +126,12 @@ public final class InterleavedThroughput {
     last.get();
   }
 
+  static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+  /** CPU time of the whole process per work in the last {@link #measure}: robust to other load. */
+  static double lastCpuNsPerOp;
+
   /** Works per second over about {@code millis} ms, with {@code producers} threads. */
   static double measure(Batch batch, int producers, long millis) throws Exception {
     LongAdder done = new LongAdder();
@@ -142,12 +156,14 @@ public final class InterleavedThroughput {
       t.start();
     }
     long t0 = System.nanoTime();
+    long cpu0 = OS.getProcessCpuTime();
     deadline[0] = t0 + millis * 1_000_000;
     start.await();
     for (Thread t : threads) {
       t.join();
     }
     long elapsed = System.nanoTime() - t0;
+    lastCpuNsPerOp = (OS.getProcessCpuTime() - cpu0) / (double) done.sum();
     if (failure[0] != null) {
       throw new IllegalStateException(failure[0]);
     }
