@@ -39,6 +39,7 @@ final class Lane implements Runnable {
   private final WorkerHandle handle;
   private final Executor executor;
   private final int batch;
+  private final int idleSpin;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   /** Actor side: the last ticket appended. */
   private Ticket tail;
@@ -52,10 +53,11 @@ final class Lane implements Runnable {
   private volatile int scheduled;
   private volatile boolean closed;
 
-  Lane(WorkerHandle handle, Executor executor, int batch) {
+  Lane(WorkerHandle handle, Executor executor, int batch, int idleSpin) {
     this.handle = handle;
     this.executor = executor;
     this.batch = batch;
+    this.idleSpin = idleSpin;
     this.head = this.tail = new Ticket(null, Ticket.FINISHED);
   }
 
@@ -129,6 +131,9 @@ final class Lane implements Runnable {
         return;
       }
       Ticket t = head.next();
+      if (t == null && spinForNext()) {
+        continue; // back to the top, which checks `closed` before taking it
+      }
       if (t == null) {
         scheduled = 0;
         if (closed) { // close() raced with us: whoever wins `scheduled` completes `stopped`
@@ -150,6 +155,17 @@ final class Lane implements Runnable {
         return;
       }
     }
+  }
+
+  /** Polls the empty queue up to idleSpin times; true once a ticket is there. */
+  private boolean spinForNext() {
+    for (int s = 0; s < idleSpin; s++) {
+      Thread.onSpinWait(); // an actor that finds us still scheduled submits nothing (no unpark)
+      if (head.next() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void runOne(Ticket t) {

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  * @param actorDispatcher the dispatcher of the worker actor ("" for Akka's default)
  * @param inboxBatch façade calls the actor takes in a row before it lets other messages in
  * @param wrapTimeout how long {@code KWorker.wrap} waits for the actor to answer
+ * @param idleSpin how many times the actor and the lane poll their empty queue before they go idle
  */
 public record Settings(String execution, int throughput, String actorDispatcher, int inboxBatch,
-    Duration wrapTimeout) {
+    Duration wrapTimeout, int idleSpin) {
 
   public static final String DEDICATED = "dedicated";
 
@@ -30,11 +31,12 @@ public record Settings(String execution, int throughput, String actorDispatcher,
 
   public static Settings from(Config c) {
     return new Settings(c.getString("execution"), c.getInt("throughput"),
-        c.getString("actor-dispatcher"), c.getInt("inbox-batch"), c.getDuration("wrap-timeout"));
+        c.getString("actor-dispatcher"), c.getInt("inbox-batch"), c.getDuration("wrap-timeout"),
+        c.getInt("idle-spin"));
   }
 
   public Settings withExecution(String execution) {
-    return new Settings(execution, throughput, actorDispatcher, inboxBatch, wrapTimeout);
+    return new Settings(execution, throughput, actorDispatcher, inboxBatch, wrapTimeout, idleSpin);
   }
 
   boolean dedicated() {

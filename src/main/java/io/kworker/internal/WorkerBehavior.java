@@ -76,6 +76,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private final WorkerHandle handle;
   private final Lane lane;
   private final int inboxBatch;
+  private final int idleSpin;
   /** Tickets with parked requests, to answer them if the actor stops first. */
   private final Set<Ticket> watched = new HashSet<>();
   /** Head of the list of armed timers (the kernel's delayed_work_list). */
@@ -93,8 +94,10 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     super(context);
     this.handle = handle;
     this.inboxBatch = settings.inboxBatch();
+    this.idleSpin = settings.idleSpin();
     this.lane = new Lane(handle,
-        settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch());
+        settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch(),
+        settings.idleSpin());
     handle.started(lane.stopped());
   }
 
@@ -130,6 +133,10 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private Behavior<Command> onWake() {
     for (int i = 0; i < inboxBatch; i++) {
       Request r = handle.inbox.poll();
+      for (int s = 0; r == null && s < idleSpin; s++) {
+        Thread.onSpinWait(); // a producer that finds us awake sends no Wake (no thread to unpark)
+        r = handle.inbox.poll();
+      }
       if (r == null) {
         if (handle.inbox.sleep()) {
           return this;
