@@ -14,7 +14,7 @@ if [[ "${1:-all}" != chart ]]; then
   $MVN test-compile
   $MVN exec:exec@jmh -Djmh.args="QueueThroughput -rf json -rff $R/jmh-throughput.json" | tee "$R/jmh-throughput.txt"
   $MVN exec:exec@jmh -Djmh.args="RoundTrip -rf json -rff $R/jmh-roundtrip.json" | tee "$R/jmh-roundtrip.txt"
-  bench InterleavedThroughput "31 300 $R/interleaved.json" | tee "$R/interleaved.txt"
+  bench InterleavedThroughput "31 300 $R/interleaved.json dedicated 200" | tee "$R/interleaved.txt"
   bench CompletionLatency "7 3000 $R/completion.json" | tee "$R/completion.txt"
   bench ArmedDelayed "5 1000000 $R/armed.json" | tee "$R/armed.txt"
   bench TimerLateness "5 100 10 $R/lateness.json" | tee "$R/lateness.txt"

@@ -60,7 +60,7 @@ public final class Chart {
       new Cmp("1 throughput", "EXPERIMENT idle-spin=200, CPU per work, 1 producer",
           "InterleavedThroughput.cpu_p1_kworkerSpin200", "InterleavedThroughput.cpu_p1_stpe", "STPE(1)", "score",
           false),
-      new Cmp("1 throughput", "singleThreadExecutor, 1 producer (JMH)",
+      new Cmp("1 throughput", "(reference) singleThreadExecutor, 1 producer (JMH)",
           "QueueThroughput.p1_singleThreadExecutor", "QueueThroughput.p1_stpe", "STPE(1)", "score", true),
       new Cmp("2 cancelSync", "cancelSync queued, p50", "RoundTrip.kworker_cancelSyncQueued",
           "RoundTrip.stpe_submitGet", "STPE submit().get()", "p50", false),
@@ -68,12 +68,12 @@ public final class Chart {
           "RoundTrip.stpe_submitGet", "STPE submit().get()", "score", false),
       new Cmp("2 cancelSync", "cancelSync armed, p50", "RoundTrip.kworker_cancelSyncArmed",
           "RoundTrip.stpe_submitGet", "STPE submit().get()", "p50", false),
-      new Cmp("2 cancelSync", "Akka ask, p50", "RoundTrip.akka_ask", "RoundTrip.stpe_submitGet",
+      new Cmp("2 cancelSync", "(reference) Akka ask, p50", "RoundTrip.akka_ask", "RoundTrip.stpe_submitGet",
           "STPE submit().get()", "p50", false),
       new Cmp("2 cancelSync", "cancelSync running, from return, p50",
           "CompletionLatency.kworker_cancelSyncRunning_fromReturn",
           "CompletionLatency.stpe_submitGet_fromReturn", "STPE get() from task return", "p50", false),
-      new Cmp("2 cancelSync", "Akka ask, from reply, p50", "CompletionLatency.akka_ask_fromReply",
+      new Cmp("2 cancelSync", "(reference) Akka ask, from reply, p50", "CompletionLatency.akka_ask_fromReply",
           "CompletionLatency.stpe_submitGet_fromReturn", "STPE get() from task return", "p50", false),
       new Cmp("3 armed 1M", "arm + cancel per work", "ArmedDelayed.kworker_arm+ArmedDelayed.kworker_cancel",
           "ArmedDelayed.stpe_schedule+ArmedDelayed.stpe_cancel", "STPE schedule+cancel", "score", false),
@@ -208,7 +208,7 @@ public final class Chart {
   static void draw(Path out, List<Object[]> rows) throws IOException {
     int rowH = 26;
     int top = 70;
-    int labelW = 330;
+    int labelW = 430;
     int plotW = 560;
     int right = 70;
     int groups = (int) rows.stream().map(r -> ((Cmp) r[0]).group()).distinct().count();
