@@ -30,7 +30,7 @@ final class Inbox {
     }
   }
 
-  private static final Request CLOSED = new Request(null, null, 0, null, null, null);
+  private static final Request CLOSED = new Request(null, null, 0, null, null);
 
   private final WorkerHandle handle;
   private volatile Request tail;
@@ -41,7 +41,7 @@ final class Inbox {
 
   Inbox(WorkerHandle handle) {
     this.handle = handle;
-    this.head = this.tail = new Request(null, null, 0, null, null, null);
+    this.head = this.tail = new Request(null, null, 0, null, null);
   }
 
   /** Any thread: false if the inbox is closed (the request was not taken). */

@@ -5,12 +5,13 @@ import akka.pattern.StatusReply;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One call on a worker: from the façade (completing a {@link CompletableFuture}) or from the actor
- * protocol (answering a {@code replyTo} with a {@link StatusReply}).
+ * One call on a worker: from the façade (the request is itself the {@link CompletableFuture} the
+ * façade hands out, one allocation instead of two) or from the actor protocol (answering a
+ * {@code replyTo} with a {@link StatusReply}).
  *
  * <p>INTERNAL API.
  */
-final class Request {
+final class Request extends CompletableFuture<Object> {
   final Op op;
   /** The target work, or null for worker-wide operations. */
   final WorkCore work;
@@ -18,7 +19,6 @@ final class Request {
   final long nanos;
   /** The instance running on this worker's lane that made the call, or null. */
   final Ticket caller;
-  private final CompletableFuture<Object> future;
   private final ActorRef<StatusReply<Object>> replyTo;
   /** Link in the {@link Inbox}. */
   volatile Request next;
@@ -28,32 +28,30 @@ final class Request {
   long mark;
   int rounds;
 
-  Request(Op op, WorkCore work, long nanos, Ticket caller, CompletableFuture<Object> future,
-      ActorRef<StatusReply<Object>> replyTo) {
+  Request(Op op, WorkCore work, long nanos, Ticket caller, ActorRef<StatusReply<Object>> replyTo) {
     this.op = op;
     this.work = work;
     this.nanos = nanos;
     this.caller = caller;
-    this.future = future;
     this.replyTo = replyTo;
   }
 
   @SuppressWarnings("unchecked")
   static Request of(Op op, WorkCore work, long nanos, ActorRef<?> replyTo) {
-    return new Request(op, work, nanos, null, null, (ActorRef<StatusReply<Object>>) replyTo);
+    return new Request(op, work, nanos, null, (ActorRef<StatusReply<Object>>) replyTo);
   }
 
   void succeed(Object value) {
-    if (future != null) {
-      future.complete(value);
+    if (replyTo == null) {
+      complete(value);
     } else {
       replyTo.tell(StatusReply.success(value));
     }
   }
 
   void fail(Throwable error) {
-    if (future != null) {
-      future.completeExceptionally(error);
+    if (replyTo == null) {
+      completeExceptionally(error);
     } else {
       replyTo.tell(StatusReply.error(error));
     }

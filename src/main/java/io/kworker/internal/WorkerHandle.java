@@ -57,12 +57,11 @@ public final class WorkerHandle {
 
   /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
   public CompletableFuture<Object> call(Op op, WorkCore work, long nanos) {
-    CompletableFuture<Object> future = new CompletableFuture<>();
-    Request r = new Request(op, work, nanos, Lane.callerOn(this), future, null);
+    Request r = new Request(op, work, nanos, Lane.callerOn(this), null);
     if (!inbox.offer(r)) {
       answerClosed(r);
     }
-    return future;
+    return r;
   }
 
   void wake() {
