@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -88,8 +87,8 @@ final class Lane implements Runnable {
     if (SCHEDULED.compareAndSet(this, 0, 1)) {
       stopped.complete(null); // no drain in progress; one that is will complete it on its way out
     }
-    if (executor instanceof ExecutorService service) {
-      service.shutdown();
+    if (executor instanceof DedicatedThread thread) {
+      thread.shutdown();
     }
   }
 
