@@ -188,8 +188,8 @@ public final class KWorkers implements Extension {
         LOG.info("Worker [{}] destroyed in shutdown phase [{}]", w.name(), phase);
         return null;
       }
-      LOG.warn("Worker [{}] missed its shutdown deadline of {}: discarded works {}, still running {}; the "
-          + "phase waits for the running work to return", w.name(), deadline, names(report.discarded()),
+      LOG.warn("Worker [{}] missed its shutdown deadline of {} ms: discarded works {}, still running {}; the "
+          + "phase waits for the running work to return", w.name(), deadline.toMillis(), names(report.discarded()),
           names(report.stillRunning()));
       return report;
     }).thenCompose(report -> {
