@@ -71,6 +71,8 @@ import scala.concurrent.ExecutionContext;
 public final class WorkerBehavior extends AbstractBehavior<Command> {
   private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
   private static final int MAX_DISABLE = 1 << 16;
+  /** Akka's scheduler refuses delays over 2^31 ticks (~24 days at 1 ms); longer ones go in steps. */
+  private static final long MAX_STEP_NANOS = Duration.ofDays(20).toNanos();
   private static final ExecutionContext SAME_THREAD = ExecutionContext.fromExecutor(Runnable::run);
 
   private final WorkerHandle handle;
@@ -191,6 +193,10 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     WorkCore w = tm.work;
     if (w.timer != tm || w.boundHandle() != handle) {
       LOG.trace("Worker [{}] ignores a stale timer of work [{}]", handle.name(), w.name());
+      return this;
+    }
+    if (tm.remainingNanos > 0) {
+      schedule(tm, tm.remainingNanos);
       return this;
     }
     disarm(w);
@@ -522,10 +528,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
           tm.work.name());
       countCancelled(disarm(tm.work));
     }
-    DestroyReport report = destroyReport != null ? destroyReport : DestroyReport.EMPTY;
     for (Request r : destroyers) {
-      Object value = r.op == Op.DESTROY_REPORT ? report : Done.getInstance();
-      lane.stopped().whenComplete((v, e) -> r.succeed(value));
+      if (r.op == Op.DESTROY_REPORT && destroyReport != null) {
+        r.succeed(destroyReport); // the deadline passed: answer now, not when the stuck work returns
+      } else {
+        Object value = r.op == Op.DESTROY_REPORT ? DestroyReport.EMPTY : Done.getInstance();
+        lane.stopped().whenComplete((v, e) -> r.succeed(value));
+      }
     }
     for (Ticket t : watched) {
       for (Request r : t.takeWaiters()) {
@@ -535,11 +544,15 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     for (Request r : late) {
       handle.answerClosed(r);
     }
-    if (destroyBarrier == null) {
-      LOG.warn("Worker [{}] stopped without destroy(); works still queued will not run", handle.name());
-    } else {
-      LOG.debug("Worker [{}] destroyed", handle.name());
+    List<Ticket> left = new ArrayList<>();
+    lane.unfinished(null, left);
+    for (Ticket t : left) {
+      if (t.work != null && t.revoke()) {
+        LOG.warn("Worker [{}] stopped while work [{}] was queued: it will not run", handle.name(),
+            t.work.name());
+      }
     }
+    LOG.debug("Worker [{}] stopped", handle.name());
     return this;
   }
 
@@ -633,8 +646,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       armed.prev = tm;
     }
     armed = tm;
-    tm.task = getContext().getSystem().scheduler()
-        .scheduleOnce(Duration.ofNanos(delayNanos), tm, SAME_THREAD);
+    schedule(tm, delayNanos);
+  }
+
+  private void schedule(Timer tm, long delayNanos) {
+    long step = Math.min(delayNanos, MAX_STEP_NANOS);
+    tm.remainingNanos = delayNanos - step;
+    tm.task = getContext().getSystem().scheduler().scheduleOnce(Duration.ofNanos(step), tm, SAME_THREAD);
   }
 
   private boolean disarm(WorkCore w) {
