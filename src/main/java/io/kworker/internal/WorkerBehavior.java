@@ -278,6 +278,9 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       case DRAIN -> drain(r);
       case DESTROY, DESTROY_REPORT -> destroy(r);
     }
+    if (r.removed) { // set by cancel, cancelSync, disable and disableSync
+      stats.cancelled();
+    }
   }
 
   /** Queueing calls: refused once destroy is accepted; bind the work to this worker. */
@@ -359,7 +362,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     if (running != null && callerWouldWait(r)) {
       return;
     }
-    r.removed = countCancelled(removePending(w));
+    r.removed = removePending(w);
     if (running == null || !park(running, r, true)) {
       r.succeed(r.removed);
       return;
@@ -383,7 +386,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       return;
     }
     w.disabled++;
-    r.removed = countCancelled(removePending(w));
+    r.removed = removePending(w);
     if (running == null || !park(running, r, true)) {
       r.succeed(r.removed);
     }
