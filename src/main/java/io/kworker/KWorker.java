@@ -353,6 +353,17 @@ public final class KWorker {
     return d.compareTo(Duration.ofDays(365 * 100)) > 0 ? Long.MAX_VALUE : d.toNanos();
   }
 
+  /** Façades of the same worker are equal. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KWorker other && other.handle == handle;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(handle);
+  }
+
   @Override
   public String toString() {
     return "KWorker[" + name() + "]";

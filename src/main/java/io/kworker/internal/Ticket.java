@@ -40,11 +40,13 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
   private static final int INTERRUPTING = 16;
 
   private static final VarHandle STATE;
+  private static final VarHandle CALLS;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       STATE = lookup.findVarHandle(Ticket.class, "state", int.class);
+      CALLS = lookup.findVarHandle(Ticket.class, "calls", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -53,6 +55,12 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
   /** The work, or null for a flush barrier. */
   final WorkCore work;
   private volatile int state;
+  /**
+   * Calls this run made on its own worker that the actor has not served yet. The run counts as going on
+   * until they are served: a self-requeue made before returning must count before the return does, as
+   * in the kernel, where kthread_queue_work completes before the function returns.
+   */
+  private volatile int calls;
   /** Link in the lane's queue: written by the actor, read by the lane. */
   private volatile Ticket next;
   /** System.nanoTime() when the actor handed it to the lane, if timings are on (actor, then lane). */
@@ -77,8 +85,20 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
     return phase() == QUEUED;
   }
 
+  /** Running, or finished with calls of its run still to serve (see {@link #calls}). */
   boolean isRunning() {
-    return phase() == RUNNING;
+    int s = state;
+    return phase(s) == RUNNING || (phase(s) == FINISHED && calls > 0);
+  }
+
+  /** The work's own thread, before it offers a call made from inside this run. */
+  void addCall() {
+    CALLS.getAndAdd(this, 1);
+  }
+
+  /** Actor, after serving a call of this run: true if that settled a finished run. */
+  boolean callServed() {
+    return (int) CALLS.getAndAdd(this, -1) == 1 && phase() == FINISHED;
   }
 
   boolean cancelRequested() {
@@ -160,14 +180,15 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
 
   /**
    * Actor: ask to be told when this queued or running instance is finished or skipped, optionally
-   * flagging a cancel. False if it is already finished or revoked (nothing to wait for).
+   * flagging a cancel. False if it is already settled or revoked (nothing to wait for). A finished run
+   * with calls still to serve is settled by the actor itself, not reported by the lane.
    */
   boolean watch(boolean cancel) {
     int flags = WATCHED | (cancel ? CANCEL : 0);
     for (;;) {
       int s = state;
       int p = phase(s);
-      if (p == FINISHED || p == REVOKED) {
+      if (p == REVOKED || (p == FINISHED && calls == 0)) {
         return false;
       }
       if (STATE.compareAndSet(this, s, s | flags)) {

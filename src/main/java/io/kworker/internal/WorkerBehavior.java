@@ -40,7 +40,8 @@ import scala.concurrent.ExecutionContext;
  *   queued   = last is QUEUED                 (kernel: node on work_list)
  *   armed    = timer != null
  *   pending  = queued || armed                (kernel: !list_empty(&work->node))
- *   running  = last or older is RUNNING       (kernel: worker->current_work == work)
+ *   running  = last or older is RUNNING, or FINISHED with calls its run made still unserved
+ *                                             (kernel: worker->current_work == work)
  *   blocked  = pending || canceling > 0 || disabled > 0 || (draining && the call is not chained)
  *
  * Transitions (message -> effect)
@@ -64,8 +65,13 @@ import scala.concurrent.ExecutionContext;
  *   2. While canceling > 0 or disabled > 0 the work is neither queued nor armed, and nothing queues it.
  *   3. A request is answered exactly once: at once, or by the lane's report on the ticket it watches,
  *      or in PostStop (after the lane has returned from its last work).
- *   4. No request from a work of this worker waits on the lane while that work runs: it could only be
- *      answered after the work returns, so it fails at once with an IllegalStateException.
+ *   4. A run is over only when the lane has returned from it and the actor has served every call it
+ *      made on this worker: a self-requeue made before returning counts before the return, as the
+ *      kernel's synchronous kthread_queue_work does. Hence no call made from inside a run waits on
+ *      the lane (it could only be answered after that run is over): it fails at once with an
+ *      IllegalStateException instead.
+ *   5. A cancel decides whether the work runs only after it has revoked the queued instance: a revoke
+ *      that loses to the lane's claim leaves an instance that is running, and the cancel waits for it.
  * </pre>
  */
 public final class WorkerBehavior extends AbstractBehavior<Command> {
@@ -169,6 +175,15 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   /** The lane finished or skipped a watched ticket. */
   private Behavior<Command> onReport(Ticket t) {
+    // Calls the run made (a self-requeue, say) sit in the inbox: serving them settles the run.
+    for (Request r = handle.inbox.poll(); r != null; r = handle.inbox.poll()) {
+      serve(r);
+    }
+    return t.isRunning() ? this : settle(t);
+  }
+
+  /** Answers those waiting for a ticket that is finished, skipped or settled. */
+  private Behavior<Command> settle(Ticket t) {
     watched.remove(t);
     for (Request r : t.takeWaiters()) {
       switch (r.op) {
@@ -183,10 +198,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         default -> throw new IllegalStateException("unexpected waiter " + r);
       }
     }
-    if (t == destroyBarrier) {
-      return Behaviors.stopped();
-    }
-    return this;
+    return t == destroyBarrier ? Behaviors.stopped() : this;
   }
 
   private Behavior<Command> onTimer(Timer tm) {
@@ -223,6 +235,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   // ---------------------------------------------------------------- requests
 
   private void serve(Request r) {
+    serveOne(r);
+    if (r.caller != null && r.caller.callServed() && r.caller.isWatched()) {
+      settle(r.caller); // the last call of a finished run: whoever waited for the run may go on
+    }
+  }
+
+  private void serveOne(Request r) {
     switch (r.op) {
       case QUEUE -> {
         if (admitQueueing(r)) {
@@ -358,11 +377,12 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private void cancel(Request r, boolean sync) {
     WorkCore w = r.work;
-    Ticket running = sync ? running(w) : null;
-    if (running != null && callerWouldWait(r)) {
+    if (sync && waitsForItself(r)) {
       return;
     }
     r.removed = removePending(w);
+    // Only after the removal: a revoke that lost to the lane's claim leaves a running instance.
+    Ticket running = sync ? running(w) : null;
     if (running == null || !park(running, r, true)) {
       r.succeed(r.removed);
       return;
@@ -376,8 +396,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private void disable(Request r, boolean sync) {
     WorkCore w = r.work;
-    Ticket running = sync ? running(w) : null;
-    if (running != null && callerWouldWait(r)) {
+    if (sync && waitsForItself(r)) {
       return;
     }
     if (w.disabled == MAX_DISABLE) {
@@ -387,6 +406,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     }
     w.disabled++;
     r.removed = removePending(w);
+    Ticket running = sync ? running(w) : null;
     if (running == null || !park(running, r, true)) {
       r.succeed(r.removed);
     }
@@ -590,19 +610,12 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     return true;
   }
 
-  /** Stats: a queueing refused (or an expiry dropped) while a cancel of {@code w} is in progress. */
-  private void countRefused(WorkCore w) {
-    if (w.canceling > 0) {
-      stats.refusedWhileCanceling();
-    }
-  }
-
-  /** Stats: {@code removed} says a pending instance was taken out before it ran. */
-  private boolean countCancelled(boolean removed) {
-    if (removed) {
-      stats.cancelled();
-    }
-    return removed;
+  /**
+   * A cancel-sync or disable-sync of the caller's own running work. While the caller runs, the lane
+   * is busy with it, so no other instance can start: the caller's work is the only one it could wait on.
+   */
+  private boolean waitsForItself(Request r) {
+    return r.caller != null && r.caller.work == r.work && callerWouldWait(r);
   }
 
   private static boolean pending(WorkCore w) {
@@ -715,5 +728,22 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private static String opName(Request r) {
     return r.op.methodName();
+  }
+
+  // ---------------------------------------------------------------- stats
+
+  /** Stats: a queueing refused (or an expiry dropped) while a cancel of {@code w} is in progress. */
+  private void countRefused(WorkCore w) {
+    if (w.canceling > 0) {
+      stats.refusedWhileCanceling();
+    }
+  }
+
+  /** Stats: {@code removed} says a pending instance was taken out before it ran. */
+  private boolean countCancelled(boolean removed) {
+    if (removed) {
+      stats.cancelled();
+    }
+    return removed;
   }
 }

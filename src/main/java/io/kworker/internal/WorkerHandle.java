@@ -72,7 +72,11 @@ public final class WorkerHandle {
   /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
   public CompletableFuture<Object> call(Op op, WorkCore work, long nanos) {
     CompletableFuture<Object> future = new CompletableFuture<>();
-    Request r = new Request(op, work, nanos, Lane.callerOn(this), future, null);
+    Ticket caller = Lane.callerOn(this);
+    if (caller != null) {
+      caller.addCall();
+    }
+    Request r = new Request(op, work, nanos, caller, future, null);
     if (!inbox.offer(r)) {
       answerClosed(r);
     }
@@ -112,7 +116,7 @@ public final class WorkerHandle {
     }
     Object value = switch (r.op.closed) {
       case DONE -> akka.Done.getInstance();
-      case FALSE -> Boolean.FALSE;
+      case FALSE -> r.removed; // a cancel parked when the worker stopped still says what it removed
       case TRUE -> Boolean.TRUE;
       case IDLE -> io.kworker.WorkStatus.idle((io.kworker.Work) r.work);
       case EMPTY_REPORT -> io.kworker.DestroyReport.EMPTY;
