@@ -163,7 +163,8 @@ public final class KWorkers implements Extension {
       closed = true;
       all = new ArrayList<>(workers.values());
     }
-    LOG.info("Destroying {} worker(s) in shutdown phase [{}], deadline {} each", all.size(), phase, deadline);
+    LOG.info("Destroying {} worker(s) in shutdown phase [{}], deadline {} ms each", all.size(), phase,
+        deadline.toMillis());
     CompletableFuture<?>[] each = new CompletableFuture<?>[all.size()];
     for (int i = 0; i < each.length; i++) {
       each[i] = destroy(all.get(i));
