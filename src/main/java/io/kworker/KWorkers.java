@@ -32,12 +32,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every worker of the registry is destroyed when the actor system shuts down, in the
  * {@link CoordinatedShutdown} phase {@code kworker.shutdown.phase} (default {@code service-stop}), each
- * with the deadline {@code kworker.shutdown.destroy-deadline}: armed timers are cancelled and logged,
+ * with the deadline {@code kworker.shutdown.destroy-deadline} (a worker's block may set its own):
+ * armed timers are cancelled and logged,
  * queued works run, works not started by the deadline are discarded and logged with the one still
  * running, and the phase waits until every worker's thread has returned from its last work. So a
  * resource closed in a later phase is never closed under a running work (as long as that work returns
  * within the phase's timeout). Workers created with {@link KWorker#create} or {@link KWorker#spawn} are
  * not the registry's: destroy those yourself (a spawned one stops with its parent).
+ *
+ * <p>The extension is created on first use, which always comes before its first worker, so it needs no
+ * registration; to create it (and register its shutdown task) when the actor system starts, add
+ * {@code akka.actor.typed.extensions += "io.kworker.KWorkers$Id"}.
  *
  * <p>A worker of the registry keeps its name for the life of the actor system: if you destroy it
  * yourself, {@link #worker(String)} keeps returning the destroyed worker, whose queueing calls fail.
@@ -72,6 +77,8 @@ public final class KWorkers implements Extension {
   private final String phase;
   private final Duration deadline;
   private final ConcurrentHashMap<String, KWorker> workers = new ConcurrentHashMap<>();
+  /** Each worker's shutdown deadline: its block's {@code shutdown.destroy-deadline}, else the default. */
+  private final ConcurrentHashMap<String, Duration> deadlines = new ConcurrentHashMap<>();
   /** Set (under the lock) when the shutdown task takes its list: no worker is created after that. */
   private boolean closed;
 
@@ -111,6 +118,7 @@ public final class KWorkers implements Extension {
     }
     Config block = workerConfig(name);
     w = KWorker.create(system, name, Settings.from(block), Instrumentation.from(block));
+    deadlines.put(name, block.getDuration("shutdown.destroy-deadline"));
     workers.put(name, w);
     LOG.debug("Worker [{}] created from {} (execution {})", name,
         isConfigured(name) ? "kworker.workers." + name : "the kworker defaults", block.getString("execution"));
@@ -163,8 +171,7 @@ public final class KWorkers implements Extension {
       closed = true;
       all = new ArrayList<>(workers.values());
     }
-    LOG.info("Destroying {} worker(s) in shutdown phase [{}], deadline {} ms each", all.size(), phase,
-        deadline.toMillis());
+    LOG.info("Destroying {} worker(s) in shutdown phase [{}]", all.size(), phase);
     CompletableFuture<?>[] each = new CompletableFuture<?>[all.size()];
     for (int i = 0; i < each.length; i++) {
       each[i] = destroy(all.get(i));
@@ -174,6 +181,7 @@ public final class KWorkers implements Extension {
 
   /** Destroys one worker; completes (never exceptionally) once its thread has left its last work. */
   private CompletableFuture<Void> destroy(KWorker w) {
+    Duration deadline = deadlines.getOrDefault(w.name(), this.deadline);
     CompletionStage<DestroyReport> destroyed;
     try {
       destroyed = w.destroy(deadline);

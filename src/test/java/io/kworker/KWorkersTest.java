@@ -165,11 +165,30 @@ class KWorkersTest {
     assertEquals(1, w.stats().cancelled(), "the armed timer was dropped");
   }
 
+  /** Loaded from configuration, the extension is created while the system starts (its errors too). */
+  @Test
+  void extensionCanBeLoadedEagerlyFromConfiguration() {
+    String eager = "akka.actor.typed.library-extensions += \"io.kworker.KWorkers$Id\"\n";
+    ActorTestKit ok = ActorTestKit.create("eager",
+        ConfigFactory.parseString(eager).withFallback(ActorTestKit.applicationTestConfig()).resolve());
+    try {
+      assertEquals("service-stop", KWorkers.get(ok.system()).shutdownPhase());
+    } finally {
+      ok.shutdownTestKit();
+    }
+    // A bad phase fails the start: proof that the extension was created during it.
+    RuntimeException e = assertThrows(RuntimeException.class, () -> ActorTestKit.create("eager-bad",
+        ConfigFactory.parseString(eager + "kworker.shutdown.phase = no-such-phase")
+            .withFallback(ActorTestKit.applicationTestConfig()).resolve()));
+    assertTrue(String.valueOf(e.getMessage()).contains("no-such-phase"), String.valueOf(e));
+  }
+
   /** A work still running at the deadline: reported, the rest discarded, and the phase still waits. */
   @Test
   void shutdownDeadlineDiscardsQueuedWorksAndWaitsForTheRunningOne() throws Exception {
     ActorTestKit kit = ActorTestKit.create("cs-deadline", ConfigFactory.parseString("""
-        kworker.shutdown.destroy-deadline = 50ms
+        kworker.shutdown.destroy-deadline = 1h              # the default...
+        kworker.workers.slow.shutdown.destroy-deadline = 50ms  # ...and this worker's own
         kworker.shutdown.phase = before-service-unbind
         """).withFallback(ActorTestKit.applicationTestConfig()));
     ActorSystem<Void> system = kit.system();
