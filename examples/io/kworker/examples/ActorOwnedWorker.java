@@ -13,8 +13,9 @@
  *   - askWithStatus with KWorker.Queue, KWorker.FlushWorker and KWorker.Destroy;
  *   - unhappy path, a work that throws: the "corrupt" document's write fails, the worker logs it and
  *     writes the next document;
- *   - unhappy path, a StatusReply error: a document that arrives after Close was sent is refused by
- *     the worker being destroyed, and the error reaches the archiver as the ask's failure.
+ *   - unhappy path, a StatusReply error: a document that arrives after Close was sent, while a long
+ *     write still runs, is refused by the worker being destroyed, and the error reaches the archiver
+ *     as the ask's failure; destroy still waits for the long write before the worker stops.
  *
  * Run: mvn -q test-compile exec:java -Dexec.mainClass=io.kworker.examples.ActorOwnedWorker
  */
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +119,7 @@ public final class ActorOwnedWorker {
       return this;
     }
 
+    // @start region=archiver-close
     private Behavior<Command> onClose(Close m) {
       // destroy: what is queued is written, then the worker and its thread stop
       getContext().askWithStatus(Done.class, io, ASK_TIMEOUT, KWorker.Destroy::new,
@@ -129,17 +132,29 @@ public final class ActorOwnedWorker {
       destroyed = true;
       return inFlight == 0 ? Behaviors.stopped() : this; // stop once every ask has been answered
     }
+    // @end region=archiver-close
   }
+
+  /** Holds the write of a "big" document until main lets it finish. */
+  static volatile CountDownLatch bigWriteMayFinish = new CountDownLatch(1);
 
   static void writeToDisk(String document) {
     if (document.contains("corrupt")) {
       throw new IllegalArgumentException("cannot encode document [" + document + "]");
+    }
+    if (document.startsWith("big")) {
+      try {
+        bigWriteMayFinish.await(30, TimeUnit.SECONDS); // a long write
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     DISK.add(document + "@" + Thread.currentThread().getName());
   }
 
   public static void main(String[] args) throws Exception {
     DISK.clear();
+    bigWriteMayFinish = new CountDownLatch(1);
     ActorSystem<Command> system = ActorSystem.create(Archiver.create(), "archiver");
     try {
       for (String doc : new String[] {"invoice-1", "corrupt-2", "invoice-3"}) {
@@ -147,15 +162,19 @@ public final class ActorOwnedWorker {
       }
       String synced = ask(system, Sync::new);
       LOG.info("{}", synced);
-      // Close, and a document right behind it: the worker is being destroyed, so it refuses it.
+      // A long write is running when Close arrives, so the worker is still being destroyed (not yet
+      // stopped) when the document sent right behind Close reaches it: it refuses it with an error.
+      LOG.info("{}", ask(system, replyTo -> new Archive("big-4", replyTo)));
       CompletionStage<String> closed = AskPattern.ask(system, Close::new, ASK_TIMEOUT, system.scheduler());
-      String late = ask(system, replyTo -> new Archive("late-4", replyTo));
+      String late = ask(system, replyTo -> new Archive("late-5", replyTo));
       LOG.info("{}", late);
+      bigWriteMayFinish.countDown(); // destroy waits for the running write, then stops the worker
       LOG.info("{}", closed.toCompletableFuture().get(10, TimeUnit.SECONDS));
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS); // the archiver stopped
 
-      List<String> expected = List.of("invoice-1@kworker/archive-io", "invoice-3@kworker/archive-io");
-      if (!DISK.equals(expected) || !late.startsWith("refused late-4")) {
+      List<String> expected = List.of("invoice-1@kworker/archive-io", "invoice-3@kworker/archive-io",
+          "big-4@kworker/archive-io");
+      if (!DISK.equals(expected) || !late.startsWith("refused late-5")) {
         throw new IllegalStateException("disk " + DISK + ", late document: " + late);
       }
       for (Thread t : Thread.getAllStackTraces().keySet()) {
