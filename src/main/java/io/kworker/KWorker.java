@@ -72,6 +72,7 @@ public final class KWorker {
 
   /** A system-actor worker with explicit settings (used by {@link KWorkers} for configured workers). */
   static KWorker create(ActorSystem<?> system, String name, Settings settings, Instrumentation instr) {
+    settings = settings.validate(system);
     WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"), instr);
     handle.setRef(system.systemActorOf(WorkerBehavior.create(handle, settings), name, props(settings)));
     return new KWorker(handle).published();
@@ -79,7 +80,7 @@ public final class KWorker {
 
   /** Starts a worker as a child of the actor owning {@code context}; it stops with its parent. */
   public static KWorker spawn(ActorContext<?> context, String name) {
-    Settings settings = Settings.from(context.getSystem());
+    Settings settings = Settings.from(context.getSystem()).validate(context.getSystem());
     WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"),
         Instrumentation.from(context.getSystem()));
     handle.setRef(context.spawn(WorkerBehavior.create(handle, settings), name, props(settings)));

@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param failed runs that threw
  * @param cancelled pending instances (queued or armed) taken out before they ran by {@code cancel},
  *     {@code cancelSync}, {@code disable} or {@code disableSync}, plus armed timers dropped by
- *     {@code destroy} (or by the worker stopping) and queued works discarded at a destroy deadline;
+ *     {@code destroy} (or by the worker stopping), queued works discarded at a destroy deadline
+ *     and queued works dropped because the worker stopped without destroy;
  *     {@code modDelayed} moving a pending instance does not count
  * @param refusedWhileCanceling queueing calls that gave false, and timer expiries that were dropped,
  *     because a {@code cancelSync} of the work was in progress (the kernel's {@code work->canceling})

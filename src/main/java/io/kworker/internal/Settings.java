@@ -37,6 +37,17 @@ public record Settings(String execution, int throughput, String actorDispatcher,
     return new Settings(execution, throughput, actorDispatcher, inboxBatch, wrapTimeout);
   }
 
+  /** Fails fast, on the caller's thread, if {@link #execution} names no configured dispatcher. */
+  public Settings validate(ActorSystem<?> system) {
+    if (!dedicated()) {
+      system.dispatchers().lookup(DispatcherSelector.fromConfig(execution));
+    }
+    if (!actorDispatcher.isEmpty()) {
+      system.dispatchers().lookup(DispatcherSelector.fromConfig(actorDispatcher));
+    }
+    return this;
+  }
+
   boolean dedicated() {
     return DEDICATED.equals(execution);
   }

@@ -123,7 +123,12 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         throw new IllegalStateException("the behavior of worker [" + handle.name()
             + "] is already running as " + handle.ref() + "; spawn KWorker.behavior(name) again instead");
       }
-      return new WorkerBehavior(context, handle, settings);
+      try {
+        return new WorkerBehavior(context, handle, settings);
+      } catch (RuntimeException e) {
+        handle.failedToStart(e); // no PostStop will come: answer the calls here
+        throw e;
+      }
     });
   }
 
@@ -159,6 +164,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onProtocol(Command command) {
+    handle.inbox.drainTo(this::serve); // façade calls the sender made before this command go first
     Request r = Protocol.toRequest(command);
     if (r == null) {
       LOG.warn("Worker [{}] ignores unknown command {}", handle.name(), command);
@@ -176,9 +182,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   /** The lane finished or skipped a watched ticket. */
   private Behavior<Command> onReport(Ticket t) {
     // Calls the run made (a self-requeue, say) sit in the inbox: serving them settles the run.
-    for (Request r = handle.inbox.poll(); r != null; r = handle.inbox.poll()) {
-      serve(r);
-    }
+    handle.inbox.drainTo(this::serve);
     return t.isRunning() ? this : settle(t);
   }
 
@@ -494,8 +498,11 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       return;
     }
     destroyers.add(r);
+    if (r.op == Op.DESTROY_REPORT) {
+      getContext().scheduleOnce(Duration.ofNanos(r.nanos), getContext().getSelf(), DestroyDeadline.INSTANCE);
+    }
     if (destroyBarrier != null) {
-      return; // a destroy is under way; this one completes with it
+      return; // a destroy is under way; this one completes with it (or at its own deadline)
     }
     for (Timer tm = armed; tm != null; tm = armed) {
       LOG.warn("Worker [{}] is destroyed while delayed work [{}] is armed: its timer is cancelled and it "
@@ -505,10 +512,6 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     destroyBarrier = new Ticket(null, Ticket.WATCHED);
     watched.add(destroyBarrier);
     lane.push(destroyBarrier);
-    if (r.op == Op.DESTROY_REPORT) {
-      getContext().scheduleOnce(Duration.ofNanos(Math.max(0, r.nanos)), getContext().getSelf(),
-          DestroyDeadline.INSTANCE);
-    }
   }
 
   /** The deadline of destroy(Duration) passed: discard what did not start, name what still runs. */
@@ -545,12 +548,23 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     }
     List<Request> late = handle.inbox.close();
     lane.close();
-    handle.markClosed();
     for (Timer tm = armed; tm != null; tm = armed) {
       LOG.warn("Worker [{}] stopped while delayed work [{}] was armed: it will not run", handle.name(),
           tm.work.name());
       countCancelled(disarm(tm.work));
     }
+    List<Ticket> left = new ArrayList<>();
+    lane.unfinished(null, left);
+    for (Ticket t : left) {
+      if (t.work != null && t.revoke()) {
+        stats.cancelled();
+        LOG.warn("Worker [{}] stopped while work [{}] was queued: it will not run", handle.name(),
+            t.work.name());
+      }
+    }
+    // Done with the works' fields: from here on they may move to another worker (once the lane has
+    // returned too), and only then is anyone told that this worker is gone.
+    handle.markClosed();
     for (Request r : destroyers) {
       if (r.op == Op.DESTROY_REPORT && destroyReport != null) {
         r.succeed(destroyReport); // the deadline passed: answer now, not when the stuck work returns
@@ -566,14 +580,6 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     }
     for (Request r : late) {
       handle.answerClosed(r);
-    }
-    List<Ticket> left = new ArrayList<>();
-    lane.unfinished(null, left);
-    for (Ticket t : left) {
-      if (t.work != null && t.revoke()) {
-        LOG.warn("Worker [{}] stopped while work [{}] was queued: it will not run", handle.name(),
-            t.work.name());
-      }
     }
     LOG.debug("Worker [{}] stopped", handle.name());
     return this;

@@ -57,8 +57,10 @@ public final class WorkerHandle {
     this.ref = ref;
   }
 
+  /** True once the actor has stopped and the lane has returned from its last work. */
   public boolean isClosed() {
-    return closed;
+    CompletableFuture<Void> stopped = laneStopped;
+    return closed && (stopped == null || stopped.isDone());
   }
 
   public Object facade() {
@@ -101,6 +103,15 @@ public final class WorkerHandle {
 
   void markClosed() {
     closed = true;
+  }
+
+  void failedToStart(Throwable cause) {
+    LOG.error("Worker [{}] failed to start; every call on it completes as on a destroyed worker", name,
+        cause);
+    markClosed();
+    for (Request r : inbox.close()) {
+      answerClosed(r);
+    }
   }
 
   /**
