@@ -171,12 +171,15 @@ public final class KWorkers implements Extension {
       closed = true;
       all = new ArrayList<>(workers.values());
     }
-    LOG.info("Destroying {} worker(s) in shutdown phase [{}]", all.size(), phase);
+    LOG.debug("Destroying {} worker(s) in shutdown phase [{}]", all.size(), phase);
     CompletableFuture<?>[] each = new CompletableFuture<?>[all.size()];
     for (int i = 0; i < each.length; i++) {
       each[i] = destroy(all.get(i));
     }
-    return CompletableFuture.allOf(each).thenApply(v -> Done.getInstance());
+    return CompletableFuture.allOf(each).thenApply(v -> {
+      LOG.info("{} worker(s) destroyed in shutdown phase [{}]", all.size(), phase);
+      return Done.getInstance();
+    });
   }
 
   /** Destroys one worker; completes (never exceptionally) once its thread has left its last work. */
@@ -194,7 +197,7 @@ public final class KWorkers implements Extension {
         return null;
       }
       if (report.completed()) {
-        LOG.info("Worker [{}] destroyed in shutdown phase [{}]", w.name(), phase);
+        LOG.debug("Worker [{}] destroyed in shutdown phase [{}]", w.name(), phase);
         return null;
       }
       LOG.warn("Worker [{}] missed its shutdown deadline of {} ms: discarded works {}, still running {}; the "
