@@ -42,6 +42,7 @@ class OrderingReviewTest {
       Work target = Work.of("target", w -> runs.incrementAndGet());
       CompletionStage<Boolean> queued;
       CompletionStage<Boolean> cancelled;
+      boolean c;
       try {
         for (int i = 0; i < 3000; i++) {
           worker.queue(Work.of("filler-" + i, () -> {}));
@@ -51,10 +52,14 @@ class OrderingReviewTest {
             replyTo -> new KWorker.CancelSync(target, replyTo), Duration.ofSeconds(20),
             kit.testKit().scheduler());
         assertTrue(result(queued));
+        // Await the cancel while the lane is still held: target is then queued, so a cancel served
+        // after queue(target) answers true at once. (Opening the gate first let the lane run target
+        // before the actor got to the CancelSync message whenever queue(target) had been served in an
+        // earlier Wake batch: a race in the test, not an overtaking.)
+        c = result(cancelled);
       } finally {
         gate.open();
       }
-      boolean c = result(cancelled);
       result(worker.flush());
       if (!c || runs.get() != 0) {
         fail("attempt " + attempt + ": queue(target) via the façade, then CancelSync(target) via the "
