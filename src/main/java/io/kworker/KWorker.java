@@ -15,12 +15,15 @@ import io.kworker.internal.Settings;
 import io.kworker.internal.WorkCore;
 import io.kworker.internal.WorkerBehavior;
 import io.kworker.internal.WorkerHandle;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A kthread worker: an actor that owns a queue of {@link Work}s and runs them one at a time, in FIFO
@@ -28,9 +31,11 @@ import java.util.concurrent.TimeUnit;
  * flushing and, above all, cancelling and waiting until the work is no longer running.
  *
  * <p>This class is the Java façade: every method returns at once with a {@link CompletionStage} that the
- * worker completes (never on the caller's thread, never by blocking one). The same operations are
- * available to actors as the {@link Command} protocol. All methods are thread-safe and may be called
- * from inside works, including the work's own function.
+ * worker completes, without blocking any thread. Non-async dependent actions ({@code thenApply},
+ * {@code whenComplete}, ...) run on the thread that completes the stage, usually the worker actor's:
+ * use the {@code *Async} variants for anything slow or blocking. The same operations are available to
+ * actors as the {@link Command} protocol. All methods are thread-safe and may be called from inside
+ * works, including the work's own function.
  *
  * <p>Every stage completes, normally or exceptionally, even if the worker actor is stopped or the actor
  * system terminates: on a worker that is gone, queueing fails with a
@@ -42,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  * {@link NullPointerException}.
  */
 public final class KWorker {
+  private static final AtomicLong ACTOR_SEQ = new AtomicLong();
   private final WorkerHandle handle;
 
   private KWorker(WorkerHandle handle) {
@@ -54,7 +60,7 @@ public final class KWorker {
    * Starts a worker as a system actor, with the execution thread configured under {@code kworker}
    * (by default a dedicated thread named {@code kworker/<name>}).
    *
-   * @param name a valid actor name, unique among the system's workers
+   * @param name any name; it names the thread ({@code kworker/<name>}) and every log line
    */
   public static KWorker create(ActorSystem<?> system, String name) {
     return create(system, name, Settings.from(system).execution());
@@ -74,7 +80,8 @@ public final class KWorker {
   static KWorker create(ActorSystem<?> system, String name, Settings settings, Instrumentation instr) {
     settings = settings.validate(system);
     WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"), instr);
-    handle.setRef(system.systemActorOf(WorkerBehavior.create(handle, settings), name, props(settings)));
+    handle.setRef(system.systemActorOf(WorkerBehavior.create(handle, settings), actorName(name),
+        props(settings)));
     return new KWorker(handle).published();
   }
 
@@ -83,7 +90,7 @@ public final class KWorker {
     Settings settings = Settings.from(context.getSystem()).validate(context.getSystem());
     WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"),
         Instrumentation.from(context.getSystem()));
-    handle.setRef(context.spawn(WorkerBehavior.create(handle, settings), name, props(settings)));
+    handle.setRef(context.spawn(WorkerBehavior.create(handle, settings), actorName(name), props(settings)));
     return new KWorker(handle).published();
   }
 
@@ -111,6 +118,15 @@ public final class KWorker {
     ref.tell(new GetHandle(handle));
     long timeout = Settings.from(system).wrapTimeout().toMillis();
     return handle.orTimeout(timeout, TimeUnit.MILLISECONDS).thenApply(KWorker::of);
+  }
+
+  /**
+   * The actor's name: the worker's name made path-safe, plus a sequence number, so that any name works
+   * and a destroyed worker's name is free at once (an actor's own name is released only after it has
+   * terminated, a moment after destroy completes).
+   */
+  private static String actorName(String name) {
+    return "kworker-" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "-" + ACTOR_SEQ.incrementAndGet();
   }
 
   private static Props props(Settings settings) {

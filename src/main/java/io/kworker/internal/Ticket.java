@@ -41,12 +41,14 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
 
   private static final VarHandle STATE;
   private static final VarHandle CALLS;
+  private static final VarHandle NEXT;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       STATE = lookup.findVarHandle(Ticket.class, "state", int.class);
       CALLS = lookup.findVarHandle(Ticket.class, "calls", int.class);
+      NEXT = lookup.findVarHandle(Ticket.class, "next", Ticket.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -125,7 +127,7 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
     for (;;) {
       int s = state;
       if ((s & INTERRUPTING) != 0) {
-        Thread.onSpinWait(); // the interrupt must land before the lane clears it
+        Thread.yield(); // the interrupt must land before the lane clears it; the actor may be off-CPU
       } else if (STATE.compareAndSet(this, s, (s & ~PHASE) | FINISHED)) {
         return (s & WATCHED) != 0;
       }
@@ -161,6 +163,15 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
   /** A volatile store: the lane's idle check reads it after its own volatile store (Dekker). */
   void setNext(Ticket t) {
     next = t;
+  }
+
+  /**
+   * Lane, once past this ticket: points it at itself, so that a work still holding it (as its last
+   * instance) does not keep every later ticket, and the works they ran, reachable. A walker that
+   * meets a self-link restarts from the lane's head, as in ConcurrentLinkedQueue.
+   */
+  void unlink() {
+    NEXT.setRelease(this, this);
   }
 
   // ---- actor side ----

@@ -88,7 +88,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   /** The worker's JMX bean, or null. */
   private final WorkerMBean mbean;
   /** Tickets with parked requests, to answer them if the actor stops first. */
-  private final Set<Ticket> watched = new HashSet<>();
+  private Set<Ticket> watched; // allocated on first use: most workers never wait, and 100k idle ones add up
   /** Head of the list of armed timers (the kernel's delayed_work_list). */
   private Timer armed;
   /** Drains in progress; while > 0 only chained queueing is accepted. */
@@ -97,7 +97,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private long dispatched;
   /** Set once destroy is accepted; from then on queueing is refused. */
   private Ticket destroyBarrier;
-  private final List<Request> destroyers = new ArrayList<>(1);
+  private final List<Request> destroyers = new ArrayList<>(0);
   private DestroyReport destroyReport;
 
   private WorkerBehavior(ActorContext<Command> context, WorkerHandle handle, Settings settings) {
@@ -107,7 +107,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     this.stats = handle.stats();
     this.lane = new Lane(handle,
         settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch());
-    handle.started(lane.stopped());
+    handle.started(lane);
     this.mbean = handle.instrumentation.jmx()
         ? WorkerMBean.register(handle, context.getSystem(), context.getSelf().path().toString(),
             settings.execution())
@@ -188,7 +188,9 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   /** Answers those waiting for a ticket that is finished, skipped or settled. */
   private Behavior<Command> settle(Ticket t) {
-    watched.remove(t);
+    if (watched != null) {
+      watched.remove(t);
+    }
     for (Request r : t.takeWaiters()) {
       switch (r.op) {
         case CANCEL_SYNC -> {
@@ -239,7 +241,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   // ---------------------------------------------------------------- requests
 
   private void serve(Request r) {
-    serveOne(r);
+    try {
+      serveOne(r);
+    } catch (RuntimeException e) {
+      // a bug or a refusal from below (the scheduler, say) must cost one call, not the worker
+      LOG.error("Worker [{}] failed to serve {}", handle.name(), r, e);
+      r.fail(e);
+    }
     if (r.caller != null && r.caller.callServed() && r.caller.isWatched()) {
       settle(r.caller); // the last call of a finished run: whoever waited for the run may go on
     }
@@ -424,15 +432,17 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
           + "] is not disabled; " + opName(r) + " would underflow its disable count"));
       return;
     }
-    if (andQueue && refusedByDrain(r)) {
-      r.succeed(Boolean.FALSE);
-      return;
-    }
     boolean reachedZero = --w.disabled == 0;
-    if (andQueue && reachedZero && !blocked(w, r)) {
-      dispatch(w);
+    if (!andQueue) {
+      r.succeed(reachedZero);
+    } else if (refusedByDrain(r)) {
+      r.succeed(Boolean.FALSE); // enabled, as the workqueue's enable_work, but the queueing is refused
+    } else {
+      if (reachedZero && !blocked(w, r)) {
+        dispatch(w);
+      }
+      r.succeed(reachedZero);
     }
-    r.succeed(reachedZero);
   }
 
   private void flushWork(Request r) {
@@ -461,8 +471,9 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       disarm(w);
       target = dispatch(w);
     }
+    r.removed = target != null; // "waited": what it answers even if the worker stops meanwhile
     if (target == null || !park(target, r, false)) {
-      r.succeed(target != null);
+      r.succeed(r.removed);
     }
   }
 
@@ -510,16 +521,16 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       countCancelled(disarm(tm.work));
     }
     destroyBarrier = new Ticket(null, Ticket.WATCHED);
-    watched.add(destroyBarrier);
+    watched().add(destroyBarrier);
     lane.push(destroyBarrier);
   }
 
   /** The deadline of destroy(Duration) passed: discard what did not start, name what still runs. */
   private Behavior<Command> onDestroyDeadline(DestroyDeadline m) {
-    if (destroyBarrier == null || !watched.contains(destroyBarrier)) {
+    if (destroyBarrier == null || !watched().contains(destroyBarrier)) {
       return this; // finished in time
     }
-    List<Ticket> unfinished = new ArrayList<>();
+    Set<Ticket> unfinished = new java.util.LinkedHashSet<>();
     lane.unfinished(destroyBarrier, unfinished);
     List<Work> running = new ArrayList<>();
     List<Work> discarded = new ArrayList<>();
@@ -532,7 +543,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         discarded.add((Work) t.work);
         LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is discarded without running",
             handle.name(), t.work.name());
-      } else if (t.isRunning()) {
+      } else if (t.phase() == Ticket.RUNNING) {
         running.add((Work) t.work);
         LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is still running", handle.name(),
             t.work.name());
@@ -553,7 +564,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
           tm.work.name());
       countCancelled(disarm(tm.work));
     }
-    List<Ticket> left = new ArrayList<>();
+    Set<Ticket> left = new java.util.LinkedHashSet<>();
     lane.unfinished(null, left);
     for (Ticket t : left) {
       if (t.work != null && t.revoke()) {
@@ -573,7 +584,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         lane.stopped().whenComplete((v, e) -> r.succeed(value));
       }
     }
-    for (Ticket t : watched) {
+    for (Ticket t : watched()) {
       for (Request r : t.takeWaiters()) {
         handle.answerClosed(r);
       }
@@ -662,13 +673,13 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private void arm(WorkCore w, long delayNanos) {
     Timer tm = new Timer(w, getContext().getSelf());
+    schedule(tm, delayNanos); // first: if the scheduler refuses, nothing has changed
     w.timer = tm;
     tm.next = armed;
     if (armed != null) {
       armed.prev = tm;
     }
     armed = tm;
-    schedule(tm, delayNanos);
   }
 
   private void schedule(Timer tm, long delayNanos) {
@@ -703,15 +714,22 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       return false;
     }
     t.addWaiter(r);
-    watched.add(t);
+    watched().add(t);
     return true;
   }
 
   private Ticket barrier(Request r) {
     Ticket b = new Ticket(null, Ticket.WATCHED);
     b.addWaiter(r);
-    watched.add(b);
+    watched().add(b);
     return b;
+  }
+
+  private Set<Ticket> watched() {
+    if (watched == null) {
+      watched = new HashSet<>();
+    }
+    return watched;
   }
 
   private Ticket drainBarrier(Request drain) {

@@ -24,6 +24,8 @@ public final class WorkerHandle {
   private volatile ActorRef<KWorker.Command> ref;
   /** Set by the actor once it stops; see {@link WorkCore} for what it orders. */
   private volatile boolean closed;
+  /** The lane, set by the actor at start. */
+  private volatile Lane lane;
   /** Completes when the lane has run its last work; set by the actor at start. */
   private volatile CompletableFuture<Void> laneStopped;
   /** The façade, created on first use. */
@@ -74,7 +76,8 @@ public final class WorkerHandle {
   /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
   public CompletableFuture<Object> call(Op op, WorkCore work, long nanos) {
     CompletableFuture<Object> future = new CompletableFuture<>();
-    Ticket caller = Lane.callerOn(this);
+    Lane lane = this.lane;
+    Ticket caller = lane == null ? null : lane.runningOnCallerThread();
     if (caller != null) {
       caller.addCall();
     }
@@ -97,8 +100,16 @@ public final class WorkerHandle {
     LOG.error("Work [{}] on worker [{}] failed; the worker goes on", work.name(), name, e);
   }
 
-  void started(CompletableFuture<Void> laneStopped) {
-    this.laneStopped = laneStopped;
+  void started(Lane lane) {
+    this.lane = lane;
+    this.laneStopped = lane.stopped();
+  }
+
+  /** The instance of {@code work} running on the calling thread on this worker's lane, or null. */
+  Ticket runningOnCallerThread(WorkCore work) {
+    Lane lane = this.lane;
+    Ticket t = lane == null ? null : lane.runningOnCallerThread();
+    return t != null && t.work == work ? t : null;
   }
 
   void markClosed() {

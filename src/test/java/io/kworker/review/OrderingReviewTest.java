@@ -40,23 +40,19 @@ class OrderingReviewTest {
       gate.awaitStarted();
       AtomicInteger runs = new AtomicInteger();
       Work target = Work.of("target", w -> runs.incrementAndGet());
-      CompletionStage<Boolean> queued;
-      CompletionStage<Boolean> cancelled;
       boolean c;
       try {
         for (int i = 0; i < 3000; i++) {
           worker.queue(Work.of("filler-" + i, () -> {}));
         }
-        queued = worker.queue(target);
-        cancelled = AskPattern.<KWorker.Command, Boolean>askWithStatus(worker.ref(),
-            replyTo -> new KWorker.CancelSync(target, replyTo), Duration.ofSeconds(20),
+        CompletionStage<Boolean> queued = worker.queue(target);
+        CompletionStage<Boolean> cancelled = AskPattern.<KWorker.Command, Boolean>askWithStatus(
+            worker.ref(), replyTo -> new KWorker.CancelSync(target, replyTo), Duration.ofSeconds(20),
             kit.testKit().scheduler());
-        assertTrue(result(queued));
-        // Await the cancel while the lane is still held: target is then queued, so a cancel served
-        // after queue(target) answers true at once. (Opening the gate first let the lane run target
-        // before the actor got to the CancelSync message whenever queue(target) had been served in an
-        // earlier Wake batch: a race in the test, not an overtaking.)
+        // the lane stays blocked: target cannot run, so the cancel never waits and a false answer
+        // can only mean the cancel was served before the earlier queue
         c = result(cancelled);
+        assertTrue(result(queued));
       } finally {
         gate.open();
       }
