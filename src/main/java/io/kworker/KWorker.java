@@ -9,6 +9,7 @@ import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.pattern.StatusReply;
 import io.kworker.internal.GetHandle;
+import io.kworker.internal.Instrumentation;
 import io.kworker.internal.Op;
 import io.kworker.internal.Settings;
 import io.kworker.internal.WorkCore;
@@ -71,10 +72,14 @@ public final class KWorker {
    * "akka.actor.default-blocking-io-dispatcher"}), shared with other workers.
    */
   public static KWorker create(ActorSystem<?> system, String name, String execution) {
-    Settings settings = Settings.from(system)
-        .withExecution(Objects.requireNonNull(execution, "execution"))
-        .validate(system);
-    WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"));
+    Settings settings = Settings.from(system).withExecution(Objects.requireNonNull(execution, "execution"));
+    return create(system, name, settings, Instrumentation.from(system));
+  }
+
+  /** A system-actor worker with explicit settings (used by {@link KWorkers} for configured workers). */
+  static KWorker create(ActorSystem<?> system, String name, Settings settings, Instrumentation instr) {
+    settings = settings.validate(system);
+    WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"), instr);
     handle.setRef(system.systemActorOf(WorkerBehavior.create(handle, settings), actorName(name),
         props(settings)));
     return new KWorker(handle).published();
@@ -83,7 +88,8 @@ public final class KWorker {
   /** Starts a worker as a child of the actor owning {@code context}; it stops with its parent. */
   public static KWorker spawn(ActorContext<?> context, String name) {
     Settings settings = Settings.from(context.getSystem()).validate(context.getSystem());
-    WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"));
+    WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"),
+        Instrumentation.from(context.getSystem()));
     handle.setRef(context.spawn(WorkerBehavior.create(handle, settings), actorName(name), props(settings)));
     return new KWorker(handle).published();
   }
@@ -96,7 +102,8 @@ public final class KWorker {
     Objects.requireNonNull(name, "worker name");
     return akka.actor.typed.javadsl.Behaviors.setup(context -> {
       Settings settings = Settings.from(context.getSystem());
-      return WorkerBehavior.create(new WorkerHandle(name), settings);
+      return WorkerBehavior.create(new WorkerHandle(name, Instrumentation.from(context.getSystem())),
+          settings);
     });
   }
 
@@ -151,6 +158,20 @@ public final class KWorker {
   /** The worker's name, used for its actor, its thread and every log line about it. */
   public String name() {
     return handle.name();
+  }
+
+  /**
+   * The worker's counters and timings since it started (timings only with
+   * {@code kworker.stats.timings = on}). Cheap: it reads a few fields and never talks to the actor, so
+   * it may be called often, from any thread; the values are not one atomic snapshot.
+   */
+  public KWorkerStats stats() {
+    return handle.stats().snapshot(handle.name());
+  }
+
+  /** True once the worker actor has stopped (destroyed, stopped with its parent, or system gone). */
+  boolean isClosed() {
+    return handle.isClosed();
   }
 
   // ------------------------------------------------------------------ kthread worker API

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.MDC;
 
 /**
  * The worker's execution thread: the kthread that runs works, one at a time, in the order the actor
@@ -37,6 +38,9 @@ final class Lane implements Runnable {
   private final WorkerHandle handle;
   private final Executor executor;
   private final int batch;
+  private final WorkerStats stats;
+  private final boolean timings;
+  private final boolean mdc;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   /** Actor side: the last ticket appended. */
   private Ticket tail;
@@ -54,6 +58,9 @@ final class Lane implements Runnable {
     this.handle = handle;
     this.executor = executor;
     this.batch = batch;
+    this.stats = handle.stats();
+    this.timings = stats.timings;
+    this.mdc = handle.instrumentation.mdc();
     this.head = this.tail = new Ticket(null, Ticket.FINISHED);
   }
 
@@ -116,7 +123,31 @@ final class Lane implements Runnable {
   @Override
   public void run() {
     runner = Thread.currentThread();
-    drain();
+    // MDC: the worker's name once per drain, the work's name per work (one map put), both cleared
+    // (or the outer values restored) when the drain hands the thread back.
+    String outerWorker = null;
+    String outerWork = null;
+    if (mdc) {
+      outerWorker = MDC.get(Instrumentation.MDC_WORKER);
+      outerWork = MDC.get(Instrumentation.MDC_WORK);
+      MDC.put(Instrumentation.MDC_WORKER, handle.name());
+    }
+    try {
+      drain();
+    } finally {
+      if (mdc) {
+        restore(Instrumentation.MDC_WORKER, outerWorker);
+        restore(Instrumentation.MDC_WORK, outerWork);
+      }
+    }
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
+    }
   }
 
   private void drain() {
@@ -162,9 +193,14 @@ final class Lane implements Runnable {
     WorkCore work = t.work;
     if (work != null) {
       current = t;
+      if (mdc) {
+        MDC.put(Instrumentation.MDC_WORK, work.name());
+      }
+      long start = timings ? System.nanoTime() : 0;
       try {
         work.run();
       } catch (Throwable e) {
+        stats.failed();
         try {
           handle.workFailed(work, e);
         } catch (Throwable logging) {
@@ -172,6 +208,11 @@ final class Lane implements Runnable {
         }
       } finally {
         current = null;
+        if (timings) {
+          stats.ran(start - t.queuedAt, System.nanoTime() - start);
+        } else {
+          stats.ran();
+        }
       }
     }
     boolean watched = t.finish();

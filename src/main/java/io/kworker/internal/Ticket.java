@@ -65,6 +65,8 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
   private volatile int calls;
   /** Link in the lane's queue: written by the actor, read by the lane. */
   private volatile Ticket next;
+  /** System.nanoTime() when the actor handed it to the lane, if timings are on (actor, then lane). */
+  long queuedAt;
   /** Requests waiting for this instance to be finished or skipped (actor-confined). */
   private List<Request> waiters;
 

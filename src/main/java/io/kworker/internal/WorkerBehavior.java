@@ -84,6 +84,9 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private final WorkerHandle handle;
   private final Lane lane;
   private final int inboxBatch;
+  private final WorkerStats stats;
+  /** The worker's JMX bean, or null. */
+  private final WorkerMBean mbean;
   /** Tickets with parked requests, to answer them if the actor stops first. */
   private Set<Ticket> watched; // allocated on first use: most workers never wait, and 100k idle ones add up
   /** Head of the list of armed timers (the kernel's delayed_work_list). */
@@ -101,9 +104,14 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     super(context);
     this.handle = handle;
     this.inboxBatch = settings.inboxBatch();
+    this.stats = handle.stats();
     this.lane = new Lane(handle,
         settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch());
     handle.started(lane);
+    this.mbean = handle.instrumentation.jmx()
+        ? WorkerMBean.register(handle, context.getSystem(), context.getSelf().path().toString(),
+            settings.execution())
+        : null;
   }
 
   /** The worker actor serving {@code handle}; whoever spawns it sets the handle's ref first. */
@@ -211,6 +219,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     }
     disarm(w);
     if (w.canceling > 0 || w.disabled > 0) {
+      countRefused(w);
       LOG.debug("Worker [{}] drops the expiry of work [{}]: a cancel or disable is in progress",
           handle.name(), w.name());
     } else if (draining > 0) {
@@ -300,6 +309,9 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       case DRAIN -> drain(r);
       case DESTROY, DESTROY_REPORT -> destroy(r);
     }
+    if (r.removed) { // set by cancel, cancelSync, disable and disableSync
+      stats.cancelled();
+    }
   }
 
   /** Queueing calls: refused once destroy is accepted; bind the work to this worker. */
@@ -346,6 +358,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private void queue(Request r, long delayNanos) {
     WorkCore w = r.work;
     if (blocked(w, r)) {
+      countRefused(w);
       r.succeed(Boolean.FALSE);
       return;
     }
@@ -361,6 +374,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private void mod(Request r) {
     WorkCore w = r.work;
     if (w.canceling > 0 || w.disabled > 0 || refusedByDrain(r)) {
+      countRefused(w);
       r.succeed(Boolean.TRUE); // the other party wins; the number of pending instances is unchanged
       return;
     }
@@ -504,7 +518,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     for (Timer tm = armed; tm != null; tm = armed) {
       LOG.warn("Worker [{}] is destroyed while delayed work [{}] is armed: its timer is cancelled and it "
           + "will not run", handle.name(), tm.work.name());
-      disarm(tm.work);
+      countCancelled(disarm(tm.work));
     }
     destroyBarrier = new Ticket(null, Ticket.WATCHED);
     watched().add(destroyBarrier);
@@ -525,6 +539,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         continue;
       }
       if (t.revoke()) {
+        stats.cancelled();
         discarded.add((Work) t.work);
         LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is discarded without running",
             handle.name(), t.work.name());
@@ -539,17 +554,21 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onPostStop() {
+    if (mbean != null) {
+      mbean.unregister();
+    }
     List<Request> late = handle.inbox.close();
     lane.close();
     for (Timer tm = armed; tm != null; tm = armed) {
       LOG.warn("Worker [{}] stopped while delayed work [{}] was armed: it will not run", handle.name(),
           tm.work.name());
-      disarm(tm.work);
+      countCancelled(disarm(tm.work));
     }
     Set<Ticket> left = new java.util.LinkedHashSet<>();
     lane.unfinished(null, left);
     for (Ticket t : left) {
       if (t.work != null && t.revoke()) {
+        stats.cancelled();
         LOG.warn("Worker [{}] stopped while work [{}] was queued: it will not run", handle.name(),
             t.work.name());
       }
@@ -634,6 +653,10 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   /** Hands a new instance to the lane (invariant 1: the work is not pending). */
   private Ticket dispatch(WorkCore w) {
     Ticket t = new Ticket(w, Ticket.QUEUED);
+    if (stats.timings) {
+      t.queuedAt = System.nanoTime();
+    }
+    stats.queued();
     if (w.last != null && w.last.phase() != Ticket.REVOKED) {
       w.older = w.last; // a revoked one never runs; keep the instance that may
     }
@@ -729,5 +752,22 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private static String opName(Request r) {
     return r.op.methodName();
+  }
+
+  // ---------------------------------------------------------------- stats
+
+  /** Stats: a queueing refused (or an expiry dropped) while a cancel of {@code w} is in progress. */
+  private void countRefused(WorkCore w) {
+    if (w.canceling > 0) {
+      stats.refusedWhileCanceling();
+    }
+  }
+
+  /** Stats: {@code removed} says a pending instance was taken out before it ran. */
+  private boolean countCancelled(boolean removed) {
+    if (removed) {
+      stats.cancelled();
+    }
+    return removed;
   }
 }

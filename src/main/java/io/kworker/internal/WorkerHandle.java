@@ -18,6 +18,9 @@ public final class WorkerHandle {
 
   private final String name;
   final Inbox inbox = new Inbox(this);
+  /** How the worker is observed, and its counters (see {@link WorkerStats}). */
+  final Instrumentation instrumentation;
+  private final WorkerStats stats;
   private volatile ActorRef<KWorker.Command> ref;
   /** Set by the actor once it stops; see {@link WorkCore} for what it orders. */
   private volatile boolean closed;
@@ -28,8 +31,19 @@ public final class WorkerHandle {
   /** The façade, created on first use. */
   private volatile Object facade;
 
+  /** A handle with the default instrumentation (counters, MDC and JMX on; timings off). */
   public WorkerHandle(String name) {
+    this(name, Instrumentation.DEFAULT);
+  }
+
+  public WorkerHandle(String name, Instrumentation instrumentation) {
     this.name = name;
+    this.instrumentation = instrumentation;
+    this.stats = new WorkerStats(instrumentation.timings());
+  }
+
+  public WorkerStats stats() {
+    return stats;
   }
 
   public String name() {

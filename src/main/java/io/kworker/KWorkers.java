@@ -1,0 +1,226 @@
+package io.kworker;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Extension;
+import akka.actor.typed.ExtensionId;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
+import io.kworker.internal.Instrumentation;
+import io.kworker.internal.Settings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The actor system's registry of named workers, an Akka extension: {@code KWorkers.get(system)}.
+ *
+ * <p>{@link #worker(String)} creates a worker on first use from the configuration block
+ * {@code kworker.workers.<name>} (any key of the {@code kworker} block; missing keys and missing blocks
+ * take the {@code kworker} defaults) and returns the same worker afterwards, from any thread.
+ *
+ * <p>Every worker of the registry is destroyed when the actor system shuts down, in the
+ * {@link CoordinatedShutdown} phase {@code kworker.shutdown.phase} (default {@code service-stop}), each
+ * with the deadline {@code kworker.shutdown.destroy-deadline} (a worker's block may set its own):
+ * armed timers are cancelled and logged,
+ * queued works run, works not started by the deadline are discarded and logged with the one still
+ * running, and the phase waits until every worker's thread has returned from its last work. So a
+ * resource closed in a later phase is never closed under a running work (as long as that work returns
+ * within the phase's timeout). Workers created with {@link KWorker#create} or {@link KWorker#spawn} are
+ * not the registry's: destroy those yourself (a spawned one stops with its parent).
+ *
+ * <p>The extension is created on first use, which always comes before its first worker, so it needs no
+ * registration; to create it (and register its shutdown task) when the actor system starts, add
+ * {@code akka.actor.typed.extensions += "io.kworker.KWorkers$Id"}.
+ *
+ * <p>A worker of the registry keeps its name for the life of the actor system: if you destroy it
+ * yourself, {@link #worker(String)} keeps returning the destroyed worker, whose queueing calls fail.
+ */
+public final class KWorkers implements Extension {
+  private static final Logger LOG = LoggerFactory.getLogger(KWorkers.class);
+
+  /** The extension's id, for {@code akka.actor.typed.extensions} and {@code ExtensionSetup}. */
+  public static final class Id extends ExtensionId<KWorkers> {
+    private static final Id INSTANCE = new Id();
+
+    private Id() {}
+
+    /** Used by Akka to load the extension from configuration. */
+    public static Id getInstance() {
+      return INSTANCE;
+    }
+
+    @Override
+    public KWorkers createExtension(ActorSystem<?> system) {
+      return new KWorkers(system);
+    }
+  }
+
+  /** The registry of {@code system}, created on first use. */
+  public static KWorkers get(ActorSystem<?> system) {
+    return Id.getInstance().apply(system);
+  }
+
+  private final ActorSystem<?> system;
+  private final Config config;
+  private final String phase;
+  private final Duration deadline;
+  private final ConcurrentHashMap<String, KWorker> workers = new ConcurrentHashMap<>();
+  /** Each worker's shutdown deadline: its block's {@code shutdown.destroy-deadline}, else the default. */
+  private final ConcurrentHashMap<String, Duration> deadlines = new ConcurrentHashMap<>();
+  /** Set (under the lock) when the shutdown task takes its list: no worker is created after that. */
+  private boolean closed;
+
+  private KWorkers(ActorSystem<?> system) {
+    this.system = system;
+    this.config = system.settings().config().getConfig("kworker");
+    this.phase = config.getString("shutdown.phase");
+    this.deadline = config.getDuration("shutdown.destroy-deadline");
+    if (!phase.isEmpty()) {
+      // throws IllegalArgumentException naming the known phases if the phase does not exist
+      CoordinatedShutdown.get(system).addTask(phase, "kworker-destroy-workers", this::destroyAll);
+    }
+  }
+
+  /**
+   * The worker named {@code name}, created on first use from {@code kworker.workers.<name>}.
+   *
+   * @throws IllegalStateException if the actor system's shutdown has already destroyed the registry's
+   *     workers
+   * @throws akka.actor.InvalidActorNameException if {@code name} is not a valid actor name, or another
+   *     system actor has it (a worker made with {@link KWorker#create} under the same name)
+   */
+  public KWorker worker(String name) {
+    Objects.requireNonNull(name, "worker name");
+    KWorker w = workers.get(name);
+    return w != null ? w : create(name);
+  }
+
+  private synchronized KWorker create(String name) {
+    KWorker w = workers.get(name);
+    if (w != null) {
+      return w;
+    }
+    if (closed) {
+      throw new IllegalStateException("actor system [" + system.name() + "] is shutting down: its workers "
+          + "are destroyed, so worker [" + name + "] is not created");
+    }
+    Config block = workerConfig(name);
+    w = KWorker.create(system, name, Settings.from(block), Instrumentation.from(block));
+    deadlines.put(name, block.getDuration("shutdown.destroy-deadline"));
+    workers.put(name, w);
+    LOG.debug("Worker [{}] created from {} (execution {})", name,
+        isConfigured(name) ? "kworker.workers." + name : "the kworker defaults", block.getString("execution"));
+    return w;
+  }
+
+  /** The worker named {@code name} if the registry has created it, without creating it. */
+  public Optional<KWorker> lookup(String name) {
+    return Optional.ofNullable(workers.get(Objects.requireNonNull(name, "worker name")));
+  }
+
+  /** The registry's workers that are still alive, by name. */
+  public List<KWorker> workers() {
+    List<KWorker> live = new ArrayList<>();
+    for (KWorker w : workers.values()) {
+      if (!w.isClosed()) {
+        live.add(w);
+      }
+    }
+    live.sort(Comparator.comparing(KWorker::name));
+    return live;
+  }
+
+  /** The names that have a block under {@code kworker.workers}, created or not. */
+  public Set<String> configuredNames() {
+    return new TreeSet<>(config.getObject("workers").keySet());
+  }
+
+  /** The shutdown phase this registry destroys its workers in ("" if none). */
+  public String shutdownPhase() {
+    return phase;
+  }
+
+  private boolean isConfigured(String name) {
+    return config.getObject("workers").containsKey(name);
+  }
+
+  private Config workerConfig(String name) {
+    if (!isConfigured(name)) {
+      return config;
+    }
+    return config.getConfig(ConfigUtil.joinPath("workers", name)).withFallback(config);
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  private CompletionStage<Done> destroyAll() {
+    List<KWorker> all;
+    synchronized (this) {
+      closed = true;
+      all = new ArrayList<>(workers.values());
+    }
+    LOG.debug("Destroying {} worker(s) in shutdown phase [{}]", all.size(), phase);
+    CompletableFuture<?>[] each = new CompletableFuture<?>[all.size()];
+    for (int i = 0; i < each.length; i++) {
+      each[i] = destroy(all.get(i));
+    }
+    return CompletableFuture.allOf(each).thenApply(v -> {
+      LOG.info("{} worker(s) destroyed in shutdown phase [{}]", all.size(), phase);
+      return Done.getInstance();
+    });
+  }
+
+  /** Destroys one worker; completes (never exceptionally) once its thread has left its last work. */
+  private CompletableFuture<Void> destroy(KWorker w) {
+    Duration deadline = deadlines.getOrDefault(w.name(), this.deadline);
+    CompletionStage<DestroyReport> destroyed;
+    try {
+      destroyed = w.destroy(deadline);
+    } catch (RuntimeException e) {
+      destroyed = CompletableFuture.failedFuture(e);
+    }
+    return destroyed.handle((report, error) -> {
+      if (error != null) {
+        LOG.error("Worker [{}] could not be destroyed in shutdown phase [{}]", w.name(), phase, error);
+        return null;
+      }
+      if (report.completed()) {
+        LOG.debug("Worker [{}] destroyed in shutdown phase [{}]", w.name(), phase);
+        return null;
+      }
+      LOG.warn("Worker [{}] missed its shutdown deadline of {} ms: discarded works {}, still running {}; the "
+          + "phase waits for the running work to return", w.name(), deadline.toMillis(), names(report.discarded()),
+          names(report.stillRunning()));
+      return report;
+    }).thenCompose(report -> {
+      if (report == null) {
+        return CompletableFuture.<Void>completedFuture(null);
+      }
+      // On a destroyed worker flush() completes once the thread has returned from its last work.
+      return w.flush().handle((d, e) -> {
+        LOG.info("Worker [{}]: the work still running at the shutdown deadline has returned", w.name());
+        return (Void) null;
+      });
+    }).toCompletableFuture();
+  }
+
+  private static List<String> names(List<Work> works) {
+    List<String> names = new ArrayList<>(works.size());
+    for (Work work : works) {
+      names.add(work.name());
+    }
+    return names;
+  }
+}
