@@ -154,6 +154,19 @@ class ObservabilityTest {
     assertFalse(JMX_SERVER.isRegistered(name), "unregistered when the worker stops");
   }
 
+  /** jmx.enabled = auto: a worker on a shared dispatcher gets no MXBean (footprint), a dedicated one does. */
+  @Test
+  void autoJmxOnlyForDedicatedWorkers() throws Exception {
+    KWorker shared = KWorker.create(testKit.system(), "jmx-shared", "akka.actor.default-blocking-io-dispatcher");
+    KWorker dedicated = KWorker.create(testKit.system(), "jmx-dedicated");
+    result(shared.flush());
+    result(dedicated.flush());
+    assertFalse(JMX_SERVER.isRegistered(new ObjectName("io.kworker:type=KWorker,name=jmx-shared")));
+    assertTrue(JMX_SERVER.isRegistered(new ObjectName("io.kworker:type=KWorker,name=jmx-dedicated")));
+    result(shared.destroy());
+    result(dedicated.destroy());
+  }
+
   @Test
   void sameNameInAnotherActorSystemGetsASystemKey() throws Exception {
     KWorker here = KWorker.create(testKit.system(), "jmx-twin");

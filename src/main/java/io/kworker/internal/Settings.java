@@ -4,6 +4,9 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -20,8 +23,12 @@ public record Settings(String execution, int throughput, String actorDispatcher,
 
   public static final String DEDICATED = "dedicated";
 
+  /** One instance per actor system, shared by its workers (each one's initial behavior keeps it). */
+  private static final Map<ActorSystem<?>, Settings> PER_SYSTEM =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   public static Settings from(ActorSystem<?> system) {
-    return from(system.settings().config().getConfig("kworker"));
+    return PER_SYSTEM.computeIfAbsent(system, s -> from(s.settings().config().getConfig("kworker")));
   }
 
   public Settings {
@@ -37,6 +44,9 @@ public record Settings(String execution, int throughput, String actorDispatcher,
   }
 
   public Settings withExecution(String execution) {
+    if (execution.equals(this.execution)) {
+      return this;
+    }
     return new Settings(execution, throughput, actorDispatcher, inboxBatch, wrapTimeout);
   }
 

@@ -2,11 +2,12 @@ package io.kworker.internal;
 
 import akka.Done;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.ExtensibleBehavior;
 import akka.actor.typed.PostStop;
-import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.Signal;
+import akka.actor.typed.TypedActorContext;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.KWorker.Command;
@@ -74,13 +75,14 @@ import scala.concurrent.ExecutionContext;
  *      that loses to the lane's claim leaves an instance that is running, and the cancel waits for it.
  * </pre>
  */
-public final class WorkerBehavior extends AbstractBehavior<Command> {
+public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
   private static final int MAX_DISABLE = 1 << 16;
   /** Akka's scheduler refuses delays over 2^31 ticks (~24 days at 1 ms); longer ones go in steps. */
   private static final long MAX_STEP_NANOS = Duration.ofDays(20).toNanos();
   private static final ExecutionContext SAME_THREAD = ExecutionContext.fromExecutor(Runnable::run);
 
+  private final ActorContext<Command> context;
   private final WorkerHandle handle;
   private final Lane lane;
   private final int inboxBatch;
@@ -97,18 +99,18 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private long dispatched;
   /** Set once destroy is accepted; from then on queueing is refused. */
   private Ticket destroyBarrier;
-  private final List<Request> destroyers = new ArrayList<>(0);
+  private List<Request> destroyers = List.of();
   private DestroyReport destroyReport;
 
   private WorkerBehavior(ActorContext<Command> context, WorkerHandle handle, Settings settings) {
-    super(context);
+    this.context = context;
     this.handle = handle;
     this.inboxBatch = settings.inboxBatch();
     this.stats = handle.stats();
     this.lane = new Lane(handle,
         settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch());
     handle.started(lane);
-    this.mbean = handle.instrumentation.jmx()
+    this.mbean = handle.instrumentation.jmxFor(settings)
         ? WorkerMBean.register(handle, context.getSystem(), context.getSelf().path().toString(),
             settings.execution())
         : null;
@@ -132,18 +134,29 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     });
   }
 
+  // A plain ExtensibleBehavior rather than AbstractBehavior: a receive builder costs about 300 bytes
+  // per actor, which is a sixth of an idle worker.
   @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessageEquals(Wake.INSTANCE, this::onWake)
-        .onMessage(Ticket.class, this::onReport)
-        .onMessage(Timer.class, this::onTimer)
-        .onMessage(Interrupt.class, this::onInterrupt)
-        .onMessage(DestroyDeadline.class, this::onDestroyDeadline)
-        .onMessage(GetHandle.class, this::onGetHandle)
-        .onMessage(Command.class, this::onProtocol)
-        .onSignal(PostStop.class, signal -> onPostStop())
-        .build();
+  public Behavior<Command> receive(TypedActorContext<Command> ctx, Command m) {
+    if (m == Wake.INSTANCE) {
+      return onWake();
+    } else if (m instanceof Ticket t) {
+      return onReport(t);
+    } else if (m instanceof Timer tm) {
+      return onTimer(tm);
+    } else if (m instanceof Interrupt i) {
+      return onInterrupt(i);
+    } else if (m == DestroyDeadline.INSTANCE) {
+      return onDestroyDeadline();
+    } else if (m instanceof GetHandle g) {
+      return onGetHandle(g);
+    }
+    return onProtocol(m);
+  }
+
+  @Override
+  public Behavior<Command> receiveSignal(TypedActorContext<Command> ctx, Signal signal) {
+    return signal instanceof PostStop ? onPostStop() : Behaviors.unhandled();
   }
 
   // ---------------------------------------------------------------- messages
@@ -159,7 +172,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       }
       serve(r);
     }
-    getContext().getSelf().tell(Wake.INSTANCE); // more to come: let other messages in first
+    context.getSelf().tell(Wake.INSTANCE); // more to come: let other messages in first
     return this;
   }
 
@@ -188,8 +201,8 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   /** Answers those waiting for a ticket that is finished, skipped or settled. */
   private Behavior<Command> settle(Ticket t) {
-    if (watched != null) {
-      watched.remove(t);
+    if (watched != null && watched.remove(t) && watched.isEmpty()) {
+      watched = null; // back to the idle footprint
     }
     for (Request r : t.takeWaiters()) {
       switch (r.op) {
@@ -402,7 +415,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     // Reply only once the running instance is finished: that is what makes the cancel "sync".
     w.canceling++;
     if (r.nanos > 0) {
-      getContext().scheduleOnce(Duration.ofNanos(r.nanos), getContext().getSelf(), new Interrupt(running));
+      context.scheduleOnce(Duration.ofNanos(r.nanos), context.getSelf(), new Interrupt(running));
     }
   }
 
@@ -508,9 +521,12 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     if (callerWouldWait(r)) {
       return;
     }
+    if (destroyers.isEmpty()) {
+      destroyers = new ArrayList<>(1);
+    }
     destroyers.add(r);
     if (r.op == Op.DESTROY_REPORT) {
-      getContext().scheduleOnce(Duration.ofNanos(r.nanos), getContext().getSelf(), DestroyDeadline.INSTANCE);
+      context.scheduleOnce(Duration.ofNanos(r.nanos), context.getSelf(), DestroyDeadline.INSTANCE);
     }
     if (destroyBarrier != null) {
       return; // a destroy is under way; this one completes with it (or at its own deadline)
@@ -526,8 +542,8 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   }
 
   /** The deadline of destroy(Duration) passed: discard what did not start, name what still runs. */
-  private Behavior<Command> onDestroyDeadline(DestroyDeadline m) {
-    if (destroyBarrier == null || !watched().contains(destroyBarrier)) {
+  private Behavior<Command> onDestroyDeadline() {
+    if (destroyBarrier == null || watched == null || !watched.contains(destroyBarrier)) {
       return this; // finished in time
     }
     Set<Ticket> unfinished = new java.util.LinkedHashSet<>();
@@ -584,7 +600,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         lane.stopped().whenComplete((v, e) -> r.succeed(value));
       }
     }
-    for (Ticket t : watched()) {
+    for (Ticket t : watched == null ? Set.<Ticket>of() : watched) {
       for (Request r : t.takeWaiters()) {
         handle.answerClosed(r);
       }
@@ -672,7 +688,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   }
 
   private void arm(WorkCore w, long delayNanos) {
-    Timer tm = new Timer(w, getContext().getSelf());
+    Timer tm = new Timer(w, context.getSelf());
     schedule(tm, delayNanos); // first: if the scheduler refuses, nothing has changed
     w.timer = tm;
     tm.next = armed;
@@ -685,7 +701,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private void schedule(Timer tm, long delayNanos) {
     long step = Math.min(delayNanos, MAX_STEP_NANOS);
     tm.remainingNanos = delayNanos - step;
-    tm.task = getContext().getSystem().scheduler().scheduleOnce(Duration.ofNanos(step), tm, SAME_THREAD);
+    tm.task = context.getSystem().scheduler().scheduleOnce(Duration.ofNanos(step), tm, SAME_THREAD);
   }
 
   private boolean disarm(WorkCore w) {
