@@ -43,10 +43,10 @@ class ExamplesTest {
 
   private static final Pattern QUOTE = Pattern.compile("<!-- quote: (\\S+)#(\\S+) -->");
 
-  /** docs/readme-sections.md quotes regions of the examples; each quote is the compiled text. */
+  /** README.md quotes regions of the examples; each quote is the compiled text, so it cannot rot. */
   @Test
-  void readmeSectionsQuoteTheExamplesVerbatim() throws Exception {
-    String doc = Files.readString(Path.of("docs/readme-sections.md"));
+  void readmeQuotesTheExamplesVerbatim() throws Exception {
+    String doc = Files.readString(Path.of("README.md"));
     Matcher quote = QUOTE.matcher(doc);
     int quotes = 0;
     while (quote.find()) {
@@ -60,8 +60,8 @@ class ExamplesTest {
       assertTrue(block >= 0, "no code block after " + quote.group());
       int end = doc.indexOf("\n```", block);
       assertEquals(text.strip(), doc.substring(block + "```java\n".length(), end).strip(),
-          "docs/readme-sections.md quotes " + quote.group(1) + "#" + quote.group(2));
+          "README.md quotes " + quote.group(1) + "#" + quote.group(2));
     }
-    assertTrue(quotes >= 3, "the sections quote the examples");
+    assertTrue(quotes >= 4, "the README quotes the examples");
   }
 }
