@@ -8,9 +8,7 @@ import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.actor.typed.javadsl.Adapter;
 import akka.pattern.StatusReply;
-import akka.testkit.ExplicitlyTriggeredScheduler;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
@@ -19,6 +17,7 @@ import io.kworker.WorkStatus;
 import io.kworker.model.KthreadModel.Stage;
 import io.kworker.model.KthreadModel.W;
 import io.kworker.testing.Await;
+import io.kworker.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -53,21 +52,6 @@ class ModelBasedTest {
       ActorTestKit.create("model", ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
   private static final int PLAIN = 3;
   private static final int DELAYED = 3;
-
-  /**
-   * {@code ManualTime.timePasses} without the 100 ms real sleep it starts with (Akka 2.6): a no-op task
-   * due at the target instant leaves the scheduler's clock there once every due task has run, in
-   * expiry order, on this thread. The test synchronises with the worker itself afterwards.
-   */
-  static void timePasses(long ms) {
-    ExplicitlyTriggeredScheduler s = (ExplicitlyTriggeredScheduler) Adapter.toClassic(KIT.system()).scheduler();
-    long to = s.currentTimeMs() + ms;
-    s.scheduleOnce(Duration.ofMillis(ms), () -> { }, KIT.system().executionContext());
-    s.executeTasks(to);
-    if (s.currentTimeMs() != to) {
-      throw new AssertionError("manual clock at " + s.currentTimeMs() + ", expected " + to);
-    }
-  }
 
   @AfterAll
   static void stop() {
@@ -278,7 +262,7 @@ class ModelBasedTest {
         long d = 1 + rng.nextInt(25);
         model.advance(d);
         trace("time passes " + d + " ms (now " + model.now() + ")");
-        timePasses(d);
+        ManualClock.timePasses(KIT.system(), d);
         quiesce(null);
       } else if (model.current() != null) {
         release(randomChained(rng.nextInt(3)));
