@@ -106,6 +106,34 @@ class ApiEdgeTest {
     assertInstanceOf(RejectedExecutionException.class, failure(w.queue(a)));
   }
 
+  /** Works and states describe themselves: names, bindings, the Runnable factories, pending and running. */
+  @Test
+  void worksAndStatesDescribeThemselves() {
+    KWorker w = worker("describe");
+    AtomicInteger ran = new AtomicInteger();
+    Work plain = Work.of("plain", ran::incrementAndGet);
+    DelayedWork delayed = DelayedWork.of("delayed", ran::incrementAndGet);
+    assertEquals("plain", plain.toString());
+    assertEquals("delayed", delayed.name());
+    assertTrue(plain.worker().isEmpty());
+    assertTrue(result(w.queue(plain)));
+    assertTrue(result(w.queueDelayed(delayed, Duration.ZERO)));
+    result(w.flush());
+    assertEquals(2, ran.get());
+    assertSame(w, plain.worker().orElseThrow());
+    assertFalse(plain.cancelRequested());
+    assertFalse(WorkState.IDLE.pending());
+    assertFalse(WorkState.RUNNING.pending());
+    for (WorkState s : List.of(WorkState.ARMED, WorkState.PENDING, WorkState.RUNNING_AND_PENDING,
+        WorkState.RUNNING_AND_ARMED)) {
+      assertTrue(s.pending(), s.name());
+    }
+    assertFalse(WorkState.ARMED.running());
+    assertTrue(WorkState.RUNNING_AND_ARMED.running());
+    assertEquals(WorkStatus.idle(plain), result(w.status(plain)));
+    result(w.destroy());
+  }
+
   /** An unknown internal command is ignored and the worker goes on serving. */
   @Test
   void unknownInternalCommandIsIgnored() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.ManualTime;
 import io.kworker.DelayedWork;
+import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
@@ -125,6 +126,39 @@ class ManualTimeFaultTest {
     }
     System.out.println("expiryJustBeforeACancel: cancel removed the instance in " + removed + " of 300 rounds");
     result(w.destroy());
+  }
+
+  /** destroy(deadline) refuses queueing at once, drops armed timers, and when the deadline passes discards the works that did not start and names the one still running. */
+  @Test
+  void destroyDeadlineReportsABlockedWorkAndDiscardsTheRest() {
+    KWorker w = KWorker.create(KIT.system(), name("deadline"));
+    Gate gate = new Gate();
+    AtomicInteger behindRuns = new AtomicInteger();
+    Work stuck = Work.of("stuck", x -> gate.pass());
+    Work behind = Work.of("behind", x -> behindRuns.incrementAndGet());
+    DelayedWork armed = DelayedWork.of("armed", x -> behindRuns.incrementAndGet());
+    assertTrue(result(w.queue(stuck)));
+    gate.awaitEntered();
+    assertTrue(result(w.queue(behind)));
+    assertTrue(result(w.queueDelayed(armed, Duration.ofSeconds(1))));
+    CompletionStage<DestroyReport> report = w.destroy(Duration.ofMillis(500));
+    Throwable refused = Await.failure(w.queue(Work.of("late", x -> { })));
+    assertTrue(refused instanceof java.util.concurrent.RejectedExecutionException, refused.toString());
+    assertTrue(refused.getMessage().contains("being destroyed"), refused.getMessage());
+    ManualClock.timePasses(KIT.system(), 499);
+    assertEquals(WorkState.PENDING, result(w.state(behind)), "discarded before the deadline");
+    assertEquals(WorkState.IDLE, result(w.state(armed)), "its timer was dropped at destroy");
+    ManualClock.timePasses(KIT.system(), 1);
+    // the stage completes at the deadline at the latest once the work returns (see the knownbug test)
+    Await.until("the worker stops at the deadline", () ->
+        Await.failure(w.queue(behind)).getMessage().contains("is destroyed;"));
+    gate.openForever();
+    DestroyReport r = result(report);
+    assertFalse(r.completed());
+    assertEquals(List.of(stuck), r.stillRunning());
+    assertEquals(List.of(behind), r.discarded());
+    assertEquals(0, behindRuns.get());
+    assertEquals(0, ManualClock.scheduledOf(KIT.system(), TIMER));
   }
 
   /** Creating and destroying 1,000 workers, each with a run behind it and a timer armed far ahead, gives back every dedicated thread and every timer. */

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
  * {@code Request.removed} is already true, but {@code WorkerBehavior.onPostStop} answers every parked
  * waiter through {@code WorkerHandle.answerClosed}, which uses the per-op constant {@code Op.Closed.FALSE}
  * and ignores {@code r.removed}. The caller is told nothing was removed, so the reference count of
- * pending instances ({@code #queued - #removed - #runs}) is off by one.
+ * pending instances ({@code #queued - #removed - #runs}) is off by one. The same constant answers a
+ * parked {@code disableSync} that removed an instance ({@code false}) and a parked {@code flushDelayed}
+ * that waited ({@code false}, though "true if it waited").
  */
 @Tag("knownbug")
 class CancelSyncRemovalLostOnStopRegressionTest {
@@ -57,9 +59,30 @@ class CancelSyncRemovalLostOnStopRegressionTest {
     assertTrue(result(cancel), "cancelSync removed the pending instance, yet answered false");
   }
 
+  /** A disableSync that removed the pending instance, and a flushDelayed that waited, keep their answers when the worker stops before the running instance returns. */
+  @Test
+  void disableSyncAndFlushDelayedKeepTheirAnswersWhenTheWorkerStops() {
+    CompletableFuture<KWorker> spawned = new CompletableFuture<>();
+    ActorRef<String> parent = KIT.spawn(parent(spawned));
+    KWorker w = result(spawned);
+    Gate gate = new Gate();
+    io.kworker.DelayedWork a = io.kworker.DelayedWork.of("a", x -> gate.pass());
+    assertTrue(result(w.queue(a)));
+    gate.awaitEntered();
+    CompletionStage<Boolean> flushed = w.flushDelayed(a); // only running: waits, so true
+    assertTrue(result(w.queue(a)));
+    CompletionStage<Boolean> disabled = w.disableSync(a); // removes the pending instance, waits
+    result(w.status(a));
+    KIT.stop(parent);
+    Await.until("worker stopped", () -> w.queue(a).toCompletableFuture().isCompletedExceptionally());
+    gate.openForever();
+    assertTrue(result(flushed), "flushDelayed waited for the run, yet answered false");
+    assertTrue(result(disabled), "disableSync removed the pending instance, yet answered false");
+  }
+
   private static Behavior<String> parent(CompletableFuture<KWorker> out) {
     return Behaviors.setup(ctx -> {
-      out.complete(KWorker.spawn(ctx, "removal-lost"));
+      out.complete(KWorker.spawn(ctx, "removal-lost-" + java.util.UUID.randomUUID()));
       return Behaviors.receiveMessage(m -> Behaviors.stopped());
     });
   }
