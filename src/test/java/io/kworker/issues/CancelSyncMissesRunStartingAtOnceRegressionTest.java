@@ -5,7 +5,6 @@ import static io.kworker.testing.Await.result;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.kworker.KWorker;
 import io.kworker.Work;
-import io.kworker.testing.Gate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,16 +42,26 @@ class CancelSyncMissesRunStartingAtOnceRegressionTest {
       LockSupport.parkNanos(200_000); // long enough for an early answer to be seen
       ended.incrementAndGet();
     });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("kworker.race.seconds", 20));
+    java.util.Random rng = new java.util.Random(42);
     int rounds = 0;
     while (System.nanoTime() < deadline) {
-      Gate gate = new Gate();
-      Work head = Work.of("head", x -> gate.pass());
+      java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+      Work head = Work.of("head", x -> {
+        entered.countDown();
+        while (!go.get()) {
+          Thread.onSpinWait(); // hot, so the claim of the next instance follows `go` within microseconds
+        }
+      });
       result(w.queue(head));
-      gate.awaitEntered();
+      io.kworker.testing.Await.await(entered);
       result(w.queue(victim));
       CompletableFuture<Boolean> cancel = w.cancelSync(victim).toCompletableFuture();
-      gate.open(); // the lane claims the victim while the actor serves the cancel
+      for (int spin = rng.nextInt(1 + rng.nextInt(6000)); spin > 0; spin--) {
+        Thread.onSpinWait(); // sweep the instant of the claim across the actor's handling of the cancel
+      }
+      go.set(true);
       boolean removed = cancel.get(20, TimeUnit.SECONDS);
       int s = started.get();
       int e = ended.get();
