@@ -134,6 +134,17 @@ class ApiEdgeTest {
     result(w.destroy());
   }
 
+  /** The protocol's Destroy runs what was queued before it, then answers. */
+  @Test
+  void protocolDestroy() {
+    KWorker w = worker("protocol-destroy");
+    AtomicInteger runs = new AtomicInteger();
+    assertTrue(askB(w, r -> new KWorker.Queue(Work.of("q", runs::incrementAndGet), r)));
+    assertEquals(Done.getInstance(), askD(w, KWorker.Destroy::new));
+    assertEquals(1, runs.get());
+    assertInstanceOf(RejectedExecutionException.class, failure(w.queue(Work.of("late", () -> { }))));
+  }
+
   /** An unknown internal command is ignored and the worker goes on serving. */
   @Test
   void unknownInternalCommandIsIgnored() {
