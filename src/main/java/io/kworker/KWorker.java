@@ -14,12 +14,15 @@ import io.kworker.internal.Settings;
 import io.kworker.internal.WorkCore;
 import io.kworker.internal.WorkerBehavior;
 import io.kworker.internal.WorkerHandle;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A kthread worker: an actor that owns a queue of {@link Work}s and runs them one at a time, in FIFO
@@ -27,9 +30,11 @@ import java.util.concurrent.TimeUnit;
  * flushing and, above all, cancelling and waiting until the work is no longer running.
  *
  * <p>This class is the Java façade: every method returns at once with a {@link CompletionStage} that the
- * worker completes (never on the caller's thread, never by blocking one). The same operations are
- * available to actors as the {@link Command} protocol. All methods are thread-safe and may be called
- * from inside works, including the work's own function.
+ * worker completes, without blocking any thread. Non-async dependent actions ({@code thenApply},
+ * {@code whenComplete}, ...) run on the thread that completes the stage, usually the worker actor's:
+ * use the {@code *Async} variants for anything slow or blocking. The same operations are available to
+ * actors as the {@link Command} protocol. All methods are thread-safe and may be called from inside
+ * works, including the work's own function.
  *
  * <p>Every stage completes, normally or exceptionally, even if the worker actor is stopped or the actor
  * system terminates: on a worker that is gone, queueing fails with a
@@ -41,6 +46,7 @@ import java.util.concurrent.TimeUnit;
  * {@link NullPointerException}.
  */
 public final class KWorker {
+  private static final AtomicLong ACTOR_SEQ = new AtomicLong();
   private final WorkerHandle handle;
 
   private KWorker(WorkerHandle handle) {
@@ -53,7 +59,7 @@ public final class KWorker {
    * Starts a worker as a system actor, with the execution thread configured under {@code kworker}
    * (by default a dedicated thread named {@code kworker/<name>}).
    *
-   * @param name a valid actor name, unique among the system's workers
+   * @param name any name; it names the thread ({@code kworker/<name>}) and every log line
    */
   public static KWorker create(ActorSystem<?> system, String name) {
     return create(system, name, Settings.from(system).execution());
@@ -65,17 +71,20 @@ public final class KWorker {
    * "akka.actor.default-blocking-io-dispatcher"}), shared with other workers.
    */
   public static KWorker create(ActorSystem<?> system, String name, String execution) {
-    Settings settings = Settings.from(system).withExecution(Objects.requireNonNull(execution, "execution"));
+    Settings settings = Settings.from(system)
+        .withExecution(Objects.requireNonNull(execution, "execution"))
+        .validate(system);
     WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"));
-    handle.setRef(system.systemActorOf(WorkerBehavior.create(handle, settings), name, props(settings)));
+    handle.setRef(system.systemActorOf(WorkerBehavior.create(handle, settings), actorName(name),
+        props(settings)));
     return new KWorker(handle).published();
   }
 
   /** Starts a worker as a child of the actor owning {@code context}; it stops with its parent. */
   public static KWorker spawn(ActorContext<?> context, String name) {
-    Settings settings = Settings.from(context.getSystem());
+    Settings settings = Settings.from(context.getSystem()).validate(context.getSystem());
     WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"));
-    handle.setRef(context.spawn(WorkerBehavior.create(handle, settings), name, props(settings)));
+    handle.setRef(context.spawn(WorkerBehavior.create(handle, settings), actorName(name), props(settings)));
     return new KWorker(handle).published();
   }
 
@@ -102,6 +111,15 @@ public final class KWorker {
     ref.tell(new GetHandle(handle));
     long timeout = Settings.from(system).wrapTimeout().toMillis();
     return handle.orTimeout(timeout, TimeUnit.MILLISECONDS).thenApply(KWorker::of);
+  }
+
+  /**
+   * The actor's name: the worker's name made path-safe, plus a sequence number, so that any name works
+   * and a destroyed worker's name is free at once (an actor's own name is released only after it has
+   * terminated, a moment after destroy completes).
+   */
+  private static String actorName(String name) {
+    return "kworker-" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "-" + ACTOR_SEQ.incrementAndGet();
   }
 
   private static Props props(Settings settings) {
@@ -329,6 +347,17 @@ public final class KWorker {
       throw new IllegalArgumentException("negative duration " + d);
     }
     return d.compareTo(Duration.ofDays(365 * 100)) > 0 ? Long.MAX_VALUE : d.toNanos();
+  }
+
+  /** Façades of the same worker are equal. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KWorker other && other.handle == handle;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(handle);
   }
 
   @Override

@@ -17,7 +17,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.japi.function.Function;
 import akka.pattern.StatusReply;
 import io.kworker.testing.Await;
-import io.kworker.testing.Gate;
+import io.kworker.testing.RunGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +68,7 @@ class ApiEdgeTest {
   @Test
   void protocolCommandsAnswerAsTheFacade() {
     KWorker w = worker("protocol");
-    Gate gate = new Gate();
+    RunGate gate = new RunGate();
     Work a = Work.of("a", x -> gate.pass());
     DelayedWork d = DelayedWork.of("d", x -> { });
     assertTrue(askB(w, r -> new KWorker.Queue(a, r)));
@@ -289,7 +289,7 @@ class ApiEdgeTest {
   @Test
   void destroyTwiceAndWaitsFromInside() {
     KWorker w = worker("twice");
-    Gate gate = new Gate();
+    RunGate gate = new RunGate();
     List<Throwable> inside = new CopyOnWriteArrayList<>();
     Work a = Work.of("a", self -> {
       for (CompletionStage<?> s : List.of(w.flush(), w.flush(self), w.cancelSync(self), w.disableSync(self),

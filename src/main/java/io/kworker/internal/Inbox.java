@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The façade's way into the worker actor: a closable multi-producer, single-consumer queue of
@@ -78,23 +79,36 @@ final class Inbox {
     return head.next == null || !AWAKE.compareAndSet(this, 0, 1);
   }
 
+  /**
+   * Actor: takes every request that got in before this call, in order, even past a producer that won
+   * the tail and has not linked yet. A message that a thread sends after a call it made (a protocol
+   * command, the lane's report on a run that made calls) therefore never overtakes that call.
+   */
+  void drainTo(Consumer<Request> served) {
+    Request last = tail;
+    if (last != CLOSED) {
+      takeUpTo(last, served);
+    }
+  }
+
   /** Actor: closes the inbox and returns every request that got in before. */
   List<Request> close() {
     Request last = (Request) TAIL.getAndSet(this, CLOSED);
     List<Request> rest = new ArrayList<>();
-    if (last == CLOSED) {
-      return rest;
+    if (last != CLOSED) {
+      takeUpTo(last, rest::add);
     }
-    Request cur = head;
-    while (cur != last) {
+    return rest;
+  }
+
+  private void takeUpTo(Request last, Consumer<Request> served) {
+    while (head != last) {
       Request n;
-      while ((n = cur.next) == null) {
+      while ((n = head.next) == null) {
         Thread.onSpinWait(); // a producer won the tail and is about to link
       }
-      rest.add(n);
-      cur = n;
+      head = n;
+      served.accept(n);
     }
-    head = cur;
-    return rest;
   }
 }

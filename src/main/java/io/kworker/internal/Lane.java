@@ -2,10 +2,9 @@ package io.kworker.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.List;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -22,7 +21,6 @@ import java.util.concurrent.RejectedExecutionException;
  * it reports back only for the instances that the actor watches.
  */
 final class Lane implements Runnable {
-  private static final ThreadLocal<Lane> CURRENT = new ThreadLocal<>();
   private static final VarHandle SCHEDULED;
   private static final VarHandle HEAD;
 
@@ -44,9 +42,9 @@ final class Lane implements Runnable {
   private Ticket tail;
   /** Drain side: the last ticket taken (initially a stub); published for {@link #unfinished}. */
   private Ticket head;
-  /** Drain side: the instance running now, or null. */
+  /** Drain side: the instance running now, or null. Read by others only on the runner's own thread. */
   private Ticket current;
-  /** The thread of the drain in progress; read only while a ticket it claimed is RUNNING. */
+  /** The thread of the drain in progress, or of the last one. */
   private volatile Thread runner;
   /** 1 while a drain is submitted or running. */
   private volatile int scheduled;
@@ -89,8 +87,8 @@ final class Lane implements Runnable {
     if (SCHEDULED.compareAndSet(this, 0, 1)) {
       stopped.complete(null); // no drain in progress; one that is will complete it on its way out
     }
-    if (executor instanceof ExecutorService service) {
-      service.shutdown();
+    if (executor instanceof DedicatedThread thread) {
+      thread.shutdown();
     }
   }
 
@@ -99,26 +97,26 @@ final class Lane implements Runnable {
     t.interruptWhileRunning(runner);
   }
 
-  /** Actor: the tickets from the one taken last to {@code end}, oldest first (a racy but safe walk). */
-  void unfinished(Ticket end, List<Ticket> into) {
-    for (Ticket t = (Ticket) HEAD.getAcquire(this); t != null; t = t.next()) {
+  /**
+   * Actor: the tickets from the one taken last up to {@code end} (or the tail), oldest first. Racy but
+   * safe: the lane may move on meanwhile; a ticket it has passed restarts the walk from its head.
+   */
+  void unfinished(Ticket end, Collection<Ticket> into) {
+    Ticket t = (Ticket) HEAD.getAcquire(this);
+    while (t != null) {
       into.add(t);
       if (t == end) {
-        break;
+        return;
       }
+      Ticket n = t.next();
+      t = n == t ? (Ticket) HEAD.getAcquire(this) : n;
     }
   }
 
   @Override
   public void run() {
-    Lane outer = CURRENT.get();
-    CURRENT.set(this);
     runner = Thread.currentThread();
-    try {
-      drain();
-    } finally {
-      CURRENT.set(outer);
-    }
+    drain();
   }
 
   private void drain() {
@@ -143,7 +141,9 @@ final class Lane implements Runnable {
         }
         continue;
       }
+      Ticket past = head;
       HEAD.setRelease(this, t);
+      past.unlink();
       runOne(t);
       if (++ran == batch) {
         submit(); // yield a shared thread; `scheduled` stays 1
@@ -165,7 +165,11 @@ final class Lane implements Runnable {
       try {
         work.run();
       } catch (Throwable e) {
-        handle.workFailed(work, e);
+        try {
+          handle.workFailed(work, e);
+        } catch (Throwable logging) {
+          // even a throwable that cannot be logged must not end the lane
+        }
       } finally {
         current = null;
       }
@@ -177,16 +181,12 @@ final class Lane implements Runnable {
     }
   }
 
-  /** The instance running on the calling thread if it serves {@code handle}'s lane, else null. */
-  static Ticket callerOn(WorkerHandle handle) {
-    Lane lane = CURRENT.get();
-    return lane != null && lane.handle == handle ? lane.current : null;
-  }
-
-  /** The calling thread's running instance of {@code work}, or null. */
-  static Ticket runningTicketOf(WorkCore work) {
-    Lane lane = CURRENT.get();
-    Ticket t = lane == null ? null : lane.current;
-    return t != null && t.work == work ? t : null;
+  /**
+   * The instance running on the calling thread, if that thread is this lane's, else null. No thread
+   * local: only the runner itself can see itself as the runner, and it reads its own writes of
+   * {@link #current}.
+   */
+  Ticket runningOnCallerThread() {
+    return runner == Thread.currentThread() ? current : null;
   }
 }

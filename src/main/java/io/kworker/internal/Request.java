@@ -22,7 +22,7 @@ final class Request {
   private final ActorRef<StatusReply<Object>> replyTo;
   /** Link in the {@link Inbox}. */
   volatile Request next;
-  /** Cancel and disable: whether this call removed a pending instance. */
+  /** Cancel and disable: whether this call removed a pending instance; flushDelayed: whether it waits. */
   boolean removed;
   /** Drain: the worker's dispatch count when the current barrier went in, and the rounds so far. */
   long mark;

@@ -5,10 +5,6 @@ import akka.actor.typed.DispatcherSelector;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code kworker} block of the configuration (see {@code reference.conf}). INTERNAL API.
@@ -28,6 +24,13 @@ public record Settings(String execution, int throughput, String actorDispatcher,
     return from(system.settings().config().getConfig("kworker"));
   }
 
+  public Settings {
+    if (throughput < 1 || inboxBatch < 1) {
+      throw new IllegalArgumentException("kworker.throughput and kworker.inbox-batch must be at least 1, not "
+          + throughput + " and " + inboxBatch);
+    }
+  }
+
   public static Settings from(Config c) {
     return new Settings(c.getString("execution"), c.getInt("throughput"),
         c.getString("actor-dispatcher"), c.getInt("inbox-batch"), c.getDuration("wrap-timeout"));
@@ -35,6 +38,17 @@ public record Settings(String execution, int throughput, String actorDispatcher,
 
   public Settings withExecution(String execution) {
     return new Settings(execution, throughput, actorDispatcher, inboxBatch, wrapTimeout);
+  }
+
+  /** Fails fast, on the caller's thread, if {@link #execution} names no configured dispatcher. */
+  public Settings validate(ActorSystem<?> system) {
+    if (!dedicated()) {
+      system.dispatchers().lookup(DispatcherSelector.fromConfig(execution));
+    }
+    if (!actorDispatcher.isEmpty()) {
+      system.dispatchers().lookup(DispatcherSelector.fromConfig(actorDispatcher));
+    }
+    return this;
   }
 
   boolean dedicated() {
@@ -46,13 +60,7 @@ public record Settings(String execution, int throughput, String actorDispatcher,
     if (!dedicated()) {
       return system.dispatchers().lookup(DispatcherSelector.fromConfig(execution));
     }
-    ExecutorService thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "kworker/" + workerName);
-          t.setDaemon(true); // a work that never returns must not keep the JVM alive
-          return t;
-        });
-    return thread;
+    return new DedicatedThread("kworker/" + workerName);
   }
 
   int laneBatch() {

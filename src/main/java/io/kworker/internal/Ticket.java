@@ -40,11 +40,15 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
   private static final int INTERRUPTING = 16;
 
   private static final VarHandle STATE;
+  private static final VarHandle CALLS;
+  private static final VarHandle NEXT;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       STATE = lookup.findVarHandle(Ticket.class, "state", int.class);
+      CALLS = lookup.findVarHandle(Ticket.class, "calls", int.class);
+      NEXT = lookup.findVarHandle(Ticket.class, "next", Ticket.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -53,6 +57,12 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
   /** The work, or null for a flush barrier. */
   final WorkCore work;
   private volatile int state;
+  /**
+   * Calls this run made on its own worker that the actor has not served yet. The run counts as going on
+   * until they are served: a self-requeue made before returning must count before the return does, as
+   * in the kernel, where kthread_queue_work completes before the function returns.
+   */
+  private volatile int calls;
   /** Link in the lane's queue: written by the actor, read by the lane. */
   private volatile Ticket next;
   /** Requests waiting for this instance to be finished or skipped (actor-confined). */
@@ -75,8 +85,20 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
     return phase() == QUEUED;
   }
 
+  /** Running, or finished with calls of its run still to serve (see {@link #calls}). */
   boolean isRunning() {
-    return phase() == RUNNING;
+    int s = state;
+    return phase(s) == RUNNING || (phase(s) == FINISHED && calls > 0);
+  }
+
+  /** The work's own thread, before it offers a call made from inside this run. */
+  void addCall() {
+    CALLS.getAndAdd(this, 1);
+  }
+
+  /** Actor, after serving a call of this run: true if that settled a finished run. */
+  boolean callServed() {
+    return (int) CALLS.getAndAdd(this, -1) == 1 && phase() == FINISHED;
   }
 
   boolean cancelRequested() {
@@ -103,7 +125,7 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
     for (;;) {
       int s = state;
       if ((s & INTERRUPTING) != 0) {
-        Thread.onSpinWait(); // the interrupt must land before the lane clears it
+        Thread.yield(); // the interrupt must land before the lane clears it; the actor may be off-CPU
       } else if (STATE.compareAndSet(this, s, (s & ~PHASE) | FINISHED)) {
         return (s & WATCHED) != 0;
       }
@@ -141,6 +163,15 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
     next = t;
   }
 
+  /**
+   * Lane, once past this ticket: points it at itself, so that a work still holding it (as its last
+   * instance) does not keep every later ticket, and the works they ran, reachable. A walker that
+   * meets a self-link restarts from the lane's head, as in ConcurrentLinkedQueue.
+   */
+  void unlink() {
+    NEXT.setRelease(this, this);
+  }
+
   // ---- actor side ----
 
   /** Actor: QUEUED to REVOKED; true iff this call took the instance out of the queue. */
@@ -158,14 +189,15 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
 
   /**
    * Actor: ask to be told when this queued or running instance is finished or skipped, optionally
-   * flagging a cancel. False if it is already finished or revoked (nothing to wait for).
+   * flagging a cancel. False if it is already settled or revoked (nothing to wait for). A finished run
+   * with calls still to serve is settled by the actor itself, not reported by the lane.
    */
   boolean watch(boolean cancel) {
     int flags = WATCHED | (cancel ? CANCEL : 0);
     for (;;) {
       int s = state;
       int p = phase(s);
-      if (p == FINISHED || p == REVOKED) {
+      if (p == REVOKED || (p == FINISHED && calls == 0)) {
         return false;
       }
       if (STATE.compareAndSet(this, s, s | flags)) {

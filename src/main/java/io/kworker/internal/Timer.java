@@ -17,6 +17,8 @@ final class Timer implements Runnable, KWorker.Command.Internal, DeadLetterSuppr
   final WorkCore work;
   private final ActorRef<KWorker.Command> target;
   Cancellable task;
+  /** Delay still to go after the current step (delays beyond the scheduler's range are stepped). */
+  long remainingNanos;
   Timer prev;
   Timer next;
 

@@ -78,7 +78,8 @@ public abstract class WorkCore {
 
   /** True while the work runs on some lane and that lane's caller asked it to stop. */
   public final boolean cancelRequested() {
-    Ticket running = Lane.runningTicketOf(this);
+    WorkerHandle h = bound;
+    Ticket running = h == null ? null : h.runningOnCallerThread(this);
     return running != null && running.cancelRequested();
   }
 

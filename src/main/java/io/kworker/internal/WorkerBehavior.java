@@ -40,7 +40,8 @@ import scala.concurrent.ExecutionContext;
  *   queued   = last is QUEUED                 (kernel: node on work_list)
  *   armed    = timer != null
  *   pending  = queued || armed                (kernel: !list_empty(&work->node))
- *   running  = last or older is RUNNING       (kernel: worker->current_work == work)
+ *   running  = last or older is RUNNING, or FINISHED with calls its run made still unserved
+ *                                             (kernel: worker->current_work == work)
  *   blocked  = pending || canceling > 0 || disabled > 0 || (draining && the call is not chained)
  *
  * Transitions (message -> effect)
@@ -64,20 +65,27 @@ import scala.concurrent.ExecutionContext;
  *   2. While canceling > 0 or disabled > 0 the work is neither queued nor armed, and nothing queues it.
  *   3. A request is answered exactly once: at once, or by the lane's report on the ticket it watches,
  *      or in PostStop (after the lane has returned from its last work).
- *   4. No request from a work of this worker waits on the lane while that work runs: it could only be
- *      answered after the work returns, so it fails at once with an IllegalStateException.
+ *   4. A run is over only when the lane has returned from it and the actor has served every call it
+ *      made on this worker: a self-requeue made before returning counts before the return, as the
+ *      kernel's synchronous kthread_queue_work does. Hence no call made from inside a run waits on
+ *      the lane (it could only be answered after that run is over): it fails at once with an
+ *      IllegalStateException instead.
+ *   5. A cancel decides whether the work runs only after it has revoked the queued instance: a revoke
+ *      that loses to the lane's claim leaves an instance that is running, and the cancel waits for it.
  * </pre>
  */
 public final class WorkerBehavior extends AbstractBehavior<Command> {
   private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
   private static final int MAX_DISABLE = 1 << 16;
+  /** Akka's scheduler refuses delays over 2^31 ticks (~24 days at 1 ms); longer ones go in steps. */
+  private static final long MAX_STEP_NANOS = Duration.ofDays(20).toNanos();
   private static final ExecutionContext SAME_THREAD = ExecutionContext.fromExecutor(Runnable::run);
 
   private final WorkerHandle handle;
   private final Lane lane;
   private final int inboxBatch;
   /** Tickets with parked requests, to answer them if the actor stops first. */
-  private final Set<Ticket> watched = new HashSet<>();
+  private Set<Ticket> watched; // allocated on first use: most workers never wait, and 100k idle ones add up
   /** Head of the list of armed timers (the kernel's delayed_work_list). */
   private Timer armed;
   /** Drains in progress; while > 0 only chained queueing is accepted. */
@@ -86,7 +94,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private long dispatched;
   /** Set once destroy is accepted; from then on queueing is refused. */
   private Ticket destroyBarrier;
-  private final List<Request> destroyers = new ArrayList<>(1);
+  private final List<Request> destroyers = new ArrayList<>(0);
   private DestroyReport destroyReport;
 
   private WorkerBehavior(ActorContext<Command> context, WorkerHandle handle, Settings settings) {
@@ -95,7 +103,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     this.inboxBatch = settings.inboxBatch();
     this.lane = new Lane(handle,
         settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch());
-    handle.started(lane.stopped());
+    handle.started(lane);
   }
 
   /** The worker actor serving {@code handle}; whoever spawns it sets the handle's ref first. */
@@ -107,7 +115,12 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         throw new IllegalStateException("the behavior of worker [" + handle.name()
             + "] is already running as " + handle.ref() + "; spawn KWorker.behavior(name) again instead");
       }
-      return new WorkerBehavior(context, handle, settings);
+      try {
+        return new WorkerBehavior(context, handle, settings);
+      } catch (RuntimeException e) {
+        handle.failedToStart(e); // no PostStop will come: answer the calls here
+        throw e;
+      }
     });
   }
 
@@ -143,6 +156,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onProtocol(Command command) {
+    handle.inbox.drainTo(this::serve); // façade calls the sender made before this command go first
     Request r = Protocol.toRequest(command);
     if (r == null) {
       LOG.warn("Worker [{}] ignores unknown command {}", handle.name(), command);
@@ -159,7 +173,16 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   /** The lane finished or skipped a watched ticket. */
   private Behavior<Command> onReport(Ticket t) {
-    watched.remove(t);
+    // Calls the run made (a self-requeue, say) sit in the inbox: serving them settles the run.
+    handle.inbox.drainTo(this::serve);
+    return t.isRunning() ? this : settle(t);
+  }
+
+  /** Answers those waiting for a ticket that is finished, skipped or settled. */
+  private Behavior<Command> settle(Ticket t) {
+    if (watched != null) {
+      watched.remove(t);
+    }
     for (Request r : t.takeWaiters()) {
       switch (r.op) {
         case CANCEL_SYNC -> {
@@ -173,16 +196,17 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         default -> throw new IllegalStateException("unexpected waiter " + r);
       }
     }
-    if (t == destroyBarrier) {
-      return Behaviors.stopped();
-    }
-    return this;
+    return t == destroyBarrier ? Behaviors.stopped() : this;
   }
 
   private Behavior<Command> onTimer(Timer tm) {
     WorkCore w = tm.work;
     if (w.timer != tm || w.boundHandle() != handle) {
       LOG.trace("Worker [{}] ignores a stale timer of work [{}]", handle.name(), w.name());
+      return this;
+    }
+    if (tm.remainingNanos > 0) {
+      schedule(tm, tm.remainingNanos);
       return this;
     }
     disarm(w);
@@ -208,6 +232,19 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   // ---------------------------------------------------------------- requests
 
   private void serve(Request r) {
+    try {
+      serveOne(r);
+    } catch (RuntimeException e) {
+      // a bug or a refusal from below (the scheduler, say) must cost one call, not the worker
+      LOG.error("Worker [{}] failed to serve {}", handle.name(), r, e);
+      r.fail(e);
+    }
+    if (r.caller != null && r.caller.callServed() && r.caller.isWatched()) {
+      settle(r.caller); // the last call of a finished run: whoever waited for the run may go on
+    }
+  }
+
+  private void serveOne(Request r) {
     switch (r.op) {
       case QUEUE -> {
         if (admitQueueing(r)) {
@@ -338,11 +375,12 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private void cancel(Request r, boolean sync) {
     WorkCore w = r.work;
-    Ticket running = sync ? running(w) : null;
-    if (running != null && callerWouldWait(r)) {
+    if (sync && waitsForItself(r)) {
       return;
     }
     r.removed = removePending(w);
+    // Only after the removal: a revoke that lost to the lane's claim leaves a running instance.
+    Ticket running = sync ? running(w) : null;
     if (running == null || !park(running, r, true)) {
       r.succeed(r.removed);
       return;
@@ -356,8 +394,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private void disable(Request r, boolean sync) {
     WorkCore w = r.work;
-    Ticket running = sync ? running(w) : null;
-    if (running != null && callerWouldWait(r)) {
+    if (sync && waitsForItself(r)) {
       return;
     }
     if (w.disabled == MAX_DISABLE) {
@@ -367,6 +404,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     }
     w.disabled++;
     r.removed = removePending(w);
+    Ticket running = sync ? running(w) : null;
     if (running == null || !park(running, r, true)) {
       r.succeed(r.removed);
     }
@@ -380,15 +418,17 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
           + "] is not disabled; " + opName(r) + " would underflow its disable count"));
       return;
     }
-    if (andQueue && refusedByDrain(r)) {
-      r.succeed(Boolean.FALSE);
-      return;
-    }
     boolean reachedZero = --w.disabled == 0;
-    if (andQueue && reachedZero && !blocked(w, r)) {
-      dispatch(w);
+    if (!andQueue) {
+      r.succeed(reachedZero);
+    } else if (refusedByDrain(r)) {
+      r.succeed(Boolean.FALSE); // enabled, as the workqueue's enable_work, but the queueing is refused
+    } else {
+      if (reachedZero && !blocked(w, r)) {
+        dispatch(w);
+      }
+      r.succeed(reachedZero);
     }
-    r.succeed(reachedZero);
   }
 
   private void flushWork(Request r) {
@@ -417,8 +457,9 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       disarm(w);
       target = dispatch(w);
     }
+    r.removed = target != null; // "waited": what it answers even if the worker stops meanwhile
     if (target == null || !park(target, r, false)) {
-      r.succeed(target != null);
+      r.succeed(r.removed);
     }
   }
 
@@ -454,8 +495,11 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       return;
     }
     destroyers.add(r);
+    if (r.op == Op.DESTROY_REPORT) {
+      getContext().scheduleOnce(Duration.ofNanos(r.nanos), getContext().getSelf(), DestroyDeadline.INSTANCE);
+    }
     if (destroyBarrier != null) {
-      return; // a destroy is under way; this one completes with it
+      return; // a destroy is under way; this one completes with it (or at its own deadline)
     }
     for (Timer tm = armed; tm != null; tm = armed) {
       LOG.warn("Worker [{}] is destroyed while delayed work [{}] is armed: its timer is cancelled and it "
@@ -463,20 +507,16 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       disarm(tm.work);
     }
     destroyBarrier = new Ticket(null, Ticket.WATCHED);
-    watched.add(destroyBarrier);
+    watched().add(destroyBarrier);
     lane.push(destroyBarrier);
-    if (r.op == Op.DESTROY_REPORT) {
-      getContext().scheduleOnce(Duration.ofNanos(Math.max(0, r.nanos)), getContext().getSelf(),
-          DestroyDeadline.INSTANCE);
-    }
   }
 
   /** The deadline of destroy(Duration) passed: discard what did not start, name what still runs. */
   private Behavior<Command> onDestroyDeadline(DestroyDeadline m) {
-    if (destroyBarrier == null || !watched.contains(destroyBarrier)) {
+    if (destroyBarrier == null || !watched().contains(destroyBarrier)) {
       return this; // finished in time
     }
-    List<Ticket> unfinished = new ArrayList<>();
+    Set<Ticket> unfinished = new java.util.LinkedHashSet<>();
     lane.unfinished(destroyBarrier, unfinished);
     List<Work> running = new ArrayList<>();
     List<Work> discarded = new ArrayList<>();
@@ -488,7 +528,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         discarded.add((Work) t.work);
         LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is discarded without running",
             handle.name(), t.work.name());
-      } else if (t.isRunning()) {
+      } else if (t.phase() == Ticket.RUNNING) {
         running.add((Work) t.work);
         LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is still running", handle.name(),
             t.work.name());
@@ -501,18 +541,31 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
   private Behavior<Command> onPostStop() {
     List<Request> late = handle.inbox.close();
     lane.close();
-    handle.markClosed();
     for (Timer tm = armed; tm != null; tm = armed) {
       LOG.warn("Worker [{}] stopped while delayed work [{}] was armed: it will not run", handle.name(),
           tm.work.name());
       disarm(tm.work);
     }
-    DestroyReport report = destroyReport != null ? destroyReport : DestroyReport.EMPTY;
-    for (Request r : destroyers) {
-      Object value = r.op == Op.DESTROY_REPORT ? report : Done.getInstance();
-      lane.stopped().whenComplete((v, e) -> r.succeed(value));
+    Set<Ticket> left = new java.util.LinkedHashSet<>();
+    lane.unfinished(null, left);
+    for (Ticket t : left) {
+      if (t.work != null && t.revoke()) {
+        LOG.warn("Worker [{}] stopped while work [{}] was queued: it will not run", handle.name(),
+            t.work.name());
+      }
     }
-    for (Ticket t : watched) {
+    // Done with the works' fields: from here on they may move to another worker (once the lane has
+    // returned too), and only then is anyone told that this worker is gone.
+    handle.markClosed();
+    for (Request r : destroyers) {
+      if (r.op == Op.DESTROY_REPORT && destroyReport != null) {
+        r.succeed(destroyReport); // the deadline passed: answer now, not when the stuck work returns
+      } else {
+        Object value = r.op == Op.DESTROY_REPORT ? DestroyReport.EMPTY : Done.getInstance();
+        lane.stopped().whenComplete((v, e) -> r.succeed(value));
+      }
+    }
+    for (Ticket t : watched()) {
       for (Request r : t.takeWaiters()) {
         handle.answerClosed(r);
       }
@@ -520,11 +573,7 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
     for (Request r : late) {
       handle.answerClosed(r);
     }
-    if (destroyBarrier == null) {
-      LOG.warn("Worker [{}] stopped without destroy(); works still queued will not run", handle.name());
-    } else {
-      LOG.debug("Worker [{}] destroyed", handle.name());
-    }
+    LOG.debug("Worker [{}] stopped", handle.name());
     return this;
   }
 
@@ -557,6 +606,14 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
         + r.caller.work.name() + "] running on worker [" + handle.name()
         + "]; it could only complete after that work returns, so it would wait for itself"));
     return true;
+  }
+
+  /**
+   * A cancel-sync or disable-sync of the caller's own running work. While the caller runs, the lane
+   * is busy with it, so no other instance can start: the caller's work is the only one it could wait on.
+   */
+  private boolean waitsForItself(Request r) {
+    return r.caller != null && r.caller.work == r.work && callerWouldWait(r);
   }
 
   private static boolean pending(WorkCore w) {
@@ -593,14 +650,19 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
 
   private void arm(WorkCore w, long delayNanos) {
     Timer tm = new Timer(w, getContext().getSelf());
+    schedule(tm, delayNanos); // first: if the scheduler refuses, nothing has changed
     w.timer = tm;
     tm.next = armed;
     if (armed != null) {
       armed.prev = tm;
     }
     armed = tm;
-    tm.task = getContext().getSystem().scheduler()
-        .scheduleOnce(Duration.ofNanos(delayNanos), tm, SAME_THREAD);
+  }
+
+  private void schedule(Timer tm, long delayNanos) {
+    long step = Math.min(delayNanos, MAX_STEP_NANOS);
+    tm.remainingNanos = delayNanos - step;
+    tm.task = getContext().getSystem().scheduler().scheduleOnce(Duration.ofNanos(step), tm, SAME_THREAD);
   }
 
   private boolean disarm(WorkCore w) {
@@ -629,15 +691,22 @@ public final class WorkerBehavior extends AbstractBehavior<Command> {
       return false;
     }
     t.addWaiter(r);
-    watched.add(t);
+    watched().add(t);
     return true;
   }
 
   private Ticket barrier(Request r) {
     Ticket b = new Ticket(null, Ticket.WATCHED);
     b.addWaiter(r);
-    watched.add(b);
+    watched().add(b);
     return b;
+  }
+
+  private Set<Ticket> watched() {
+    if (watched == null) {
+      watched = new HashSet<>();
+    }
+    return watched;
   }
 
   private Ticket drainBarrier(Request drain) {

@@ -21,6 +21,8 @@ public final class WorkerHandle {
   private volatile ActorRef<KWorker.Command> ref;
   /** Set by the actor once it stops; see {@link WorkCore} for what it orders. */
   private volatile boolean closed;
+  /** The lane, set by the actor at start. */
+  private volatile Lane lane;
   /** Completes when the lane has run its last work; set by the actor at start. */
   private volatile CompletableFuture<Void> laneStopped;
   /** The façade, created on first use. */
@@ -43,8 +45,10 @@ public final class WorkerHandle {
     this.ref = ref;
   }
 
+  /** True once the actor has stopped and the lane has returned from its last work. */
   public boolean isClosed() {
-    return closed;
+    CompletableFuture<Void> stopped = laneStopped;
+    return closed && (stopped == null || stopped.isDone());
   }
 
   public Object facade() {
@@ -58,7 +62,12 @@ public final class WorkerHandle {
   /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
   public CompletableFuture<Object> call(Op op, WorkCore work, long nanos) {
     CompletableFuture<Object> future = new CompletableFuture<>();
-    Request r = new Request(op, work, nanos, Lane.callerOn(this), future, null);
+    Lane lane = this.lane;
+    Ticket caller = lane == null ? null : lane.runningOnCallerThread();
+    if (caller != null) {
+      caller.addCall();
+    }
+    Request r = new Request(op, work, nanos, caller, future, null);
     if (!inbox.offer(r)) {
       answerClosed(r);
     }
@@ -77,12 +86,29 @@ public final class WorkerHandle {
     LOG.error("Work [{}] on worker [{}] failed; the worker goes on", work.name(), name, e);
   }
 
-  void started(CompletableFuture<Void> laneStopped) {
-    this.laneStopped = laneStopped;
+  void started(Lane lane) {
+    this.lane = lane;
+    this.laneStopped = lane.stopped();
+  }
+
+  /** The instance of {@code work} running on the calling thread on this worker's lane, or null. */
+  Ticket runningOnCallerThread(WorkCore work) {
+    Lane lane = this.lane;
+    Ticket t = lane == null ? null : lane.runningOnCallerThread();
+    return t != null && t.work == work ? t : null;
   }
 
   void markClosed() {
     closed = true;
+  }
+
+  void failedToStart(Throwable cause) {
+    LOG.error("Worker [{}] failed to start; every call on it completes as on a destroyed worker", name,
+        cause);
+    markClosed();
+    for (Request r : inbox.close()) {
+      answerClosed(r);
+    }
   }
 
   /**
@@ -98,7 +124,7 @@ public final class WorkerHandle {
     }
     Object value = switch (r.op.closed) {
       case DONE -> akka.Done.getInstance();
-      case FALSE -> Boolean.FALSE;
+      case FALSE -> r.removed; // a cancel parked when the worker stopped still says what it removed
       case TRUE -> Boolean.TRUE;
       case IDLE -> io.kworker.WorkStatus.idle((io.kworker.Work) r.work);
       case EMPTY_REPORT -> io.kworker.DestroyReport.EMPTY;

@@ -12,7 +12,7 @@ import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
-import io.kworker.testing.Gate;
+import io.kworker.testing.RunGate;
 import io.kworker.testing.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -30,11 +30,11 @@ class DrainTest {
     KIT.shutdownTestKit();
   }
 
-  /** While a drain runs only chained queueing is accepted, an expiry is dropped, and the drain completes only when a chain of 150 self-requeues has ended. */
+  /** While a drain runs only chained queueing is accepted (enableAndQueue still enables), an expiry is dropped, and the drain completes only when a chain of 150 self-requeues has ended. */
   @Test
   void drainOutlastsAChainAndRefusesOutsiders() {
     KWorker w = KWorker.create(KIT.system(), "drain-chain");
-    Gate gate = new Gate();
+    RunGate gate = new RunGate();
     AtomicInteger runs = new AtomicInteger();
     Work chain = Work.of("chain", self -> {
       if (runs.incrementAndGet() == 1) {
@@ -55,8 +55,10 @@ class DrainTest {
     assertFalse(result(w.queue(outsider)), "outside queue during a drain");
     assertFalse(result(w.queueDelayed(timed, Duration.ZERO)), "armed, and draining");
     assertTrue(result(w.modDelayed(DelayedWork.of("m", x -> { }), Duration.ZERO)), "mod changes nothing");
-    assertFalse(result(w.enableAndQueue(disabled)), "enableAndQueue refused during a drain");
-    assertEquals(1, result(w.status(disabled)).disabled(), "a refused enableAndQueue keeps the count");
+    assertFalse(result(w.disable(disabled)));
+    assertFalse(result(w.enableAndQueue(disabled)), "enableAndQueue's queueing is refused during a drain");
+    assertEquals(1, result(w.status(disabled)).disabled(), "but it enables, as the workqueue's enable_work");
+    assertEquals(WorkState.IDLE, result(w.state(disabled)));
     assertFalse(result(w.flushDelayed(timed)), "flushDelayed cannot requeue during a drain");
     assertEquals(WorkState.ARMED, result(w.state(timed)));
     ManualClock.timePasses(KIT.system(), 10);

@@ -17,7 +17,7 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.Gate;
+import io.kworker.testing.RunGate;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +55,7 @@ class FaultInjectionTest {
     List<Throwable> faults = List.of(new IllegalStateException("unchecked"), new IOException("checked"),
         new Error("error"), new StackOverflowError("deep"));
     for (Throwable fault : faults) {
-      Gate gate = new Gate();
+      RunGate gate = new RunGate();
       Work bad = Work.of("bad-" + fault.getMessage(), x -> {
         ran.add(x.name());
         gate.pass();
@@ -109,7 +109,7 @@ class FaultInjectionTest {
     CompletableFuture<KWorker> spawned = new CompletableFuture<>();
     ActorRef<String> parent = KIT.spawn(parent(spawned, name("child")));
     KWorker w = result(spawned);
-    Gate gate = new Gate();
+    RunGate gate = new RunGate();
     List<String> ran = new CopyOnWriteArrayList<>();
     Work a = Work.of("a", x -> {
       ran.add("a");
@@ -148,7 +148,7 @@ class FaultInjectionTest {
     ActorTestKit kit = ActorTestKit.create("doomed");
     String name = name("doomed");
     KWorker w = KWorker.create(kit.system(), name);
-    Gate gate = new Gate();
+    RunGate gate = new RunGate();
     Work a = Work.of("a", x -> gate.pass());
     Work b = Work.of("b", x -> { });
     assertTrue(result(w.queue(a)));

@@ -12,15 +12,14 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.Gate;
+import io.kworker.testing.RunGate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bug: a cancelSync that removed a pending instance and is waiting for the running one answers
+ * Regression test. The bug, as this harness found it on 8918027 (fixed on main since): a cancelSync that removed a pending instance and is waiting for the running one answers
  * {@code false} if the worker actor stops meanwhile (parent stopped, system terminated). Its
  * {@code Request.removed} is already true, but {@code WorkerBehavior.onPostStop} answers every parked
  * waiter through {@code WorkerHandle.answerClosed}, which uses the per-op constant {@code Op.Closed.FALSE}
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * parked {@code disableSync} that removed an instance ({@code false}) and a parked {@code flushDelayed}
  * that waited ({@code false}, though "true if it waited").
  */
-@Tag("knownbug")
 class CancelSyncRemovalLostOnStopRegressionTest {
   private static final ActorTestKit KIT = ActorTestKit.create("removallost");
 
@@ -44,7 +42,7 @@ class CancelSyncRemovalLostOnStopRegressionTest {
     CompletableFuture<KWorker> spawned = new CompletableFuture<>();
     ActorRef<String> parent = KIT.spawn(parent(spawned));
     KWorker w = result(spawned);
-    Gate gate = new Gate();
+    RunGate gate = new RunGate();
     Work a = Work.of("a", x -> gate.pass());
     assertTrue(result(w.queue(a)));
     gate.awaitEntered();
@@ -65,7 +63,7 @@ class CancelSyncRemovalLostOnStopRegressionTest {
     CompletableFuture<KWorker> spawned = new CompletableFuture<>();
     ActorRef<String> parent = KIT.spawn(parent(spawned));
     KWorker w = result(spawned);
-    Gate gate = new Gate();
+    RunGate gate = new RunGate();
     io.kworker.DelayedWork a = io.kworker.DelayedWork.of("a", x -> gate.pass());
     assertTrue(result(w.queue(a)));
     gate.awaitEntered();

@@ -12,11 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bug: a delay longer than Akka's scheduler can hold (about 248 days with the default 10 ms tick;
+ * Regression test. The bug, as this harness found it on 8918027 (fixed on main since): a delay longer than Akka's scheduler can hold (about 248 days with the default 10 ms tick;
  * {@code KWorker.nanos} accepts up to 100 years) kills the worker and leaves stages hanging.
  * {@code WorkerBehavior.arm} calls {@code scheduler().scheduleOnce(...)}, which throws
  * IllegalArgumentException "Task scheduled with [...] seconds delay, which is too far in future"; the
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * Timer was linked into the armed list before scheduleOnce threw), so the inbox's late requests and the
  * parked waiters are never answered either. The same happens through {@code modDelayed}.
  */
-@Tag("knownbug")
 class LongDelayKillsWorkerRegressionTest {
   private static final ActorTestKit KIT = ActorTestKit.create("longdelay");
 

@@ -384,10 +384,10 @@ public final class KthreadModel {
     if (w.disabled == 0) {
       return Stage.failed(what, IllegalStateException.class);
     }
-    if (draining > 0 && !chained) {
-      return Stage.of(what, false);
-    }
     boolean zero = --w.disabled == 0;
+    if (draining > 0 && !chained) {
+      return Stage.of(what, false); // enabled, as the workqueue's enable_work; the queueing is refused
+    }
     if (zero && !blocked(w, chained)) {
       enqueue(w);
     }

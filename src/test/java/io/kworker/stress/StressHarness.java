@@ -90,15 +90,7 @@ final class StressHarness {
   static final int INSIDE = -1;
   static final int HARNESS = -2;
 
-  /**
-   * Whether a (1) violation with the signature of the open bug of
-   * {@code CancelSyncMissesRunStartingAtOnceRegressionTest} fails the run ({@code
-   * -Dkworker.stress.strict=true}) or is only counted. Any other violation always fails.
-   */
-  static final boolean STRICT = Boolean.getBoolean("kworker.stress.strict");
-
   final ActorSystem<?> system;
-  long knownBugHits;
   final int threads;
   final long seed;
   final AtomicLong seq = new AtomicLong();
@@ -126,8 +118,7 @@ final class StressHarness {
       round(name + "-" + round, roundEnd, seed + 1000L * round);
       round++;
     } while (System.nanoTime() < end);
-    return String.format("%d rounds, %d threads, %d calls, %d runs, %d hits of the known cancelSync/claim race",
-        round, threads, totalCalls, totalRuns, knownBugHits);
+    return String.format("%d rounds, %d threads, %d calls, %d runs", round, threads, totalCalls, totalRuns);
   }
 
   private int workId(Work w) {
@@ -394,10 +385,6 @@ final class StressHarness {
             break;
           }
         }
-        if (!ok && Boolean.FALSE.equals(c.result()) && !STRICT && startedWithin(starts, c.call(), c.ret())) {
-          knownBugHits++; // CancelSyncMissesRunStartingAtOnceRegressionTest: the claim raced the cancel
-          continue;
-        }
         if (!ok) {
           long from = c.call() - 60;
           check(false, "(1) " + c + " of " + works[w].name() + ": no instant in (" + c.call() + ", " + c.ret()
@@ -489,11 +476,6 @@ final class StressHarness {
     }
     lines.sort(null);
     return String.join("\n", lines);
-  }
-
-  private static boolean startedWithin(long[] starts, long from, long to) {
-    int i = upperBound(starts, from);
-    return i < starts.length && starts[i] < to;
   }
 
   /** First index whose value is >= key. */

@@ -1,48 +1,23 @@
 package io.kworker.testing;
 
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 
-/**
- * Holds runs of a work in place: each run calls {@link #pass()}, which reports that it entered and
- * blocks until the test lets exactly one run through with {@link #open()}.
- */
+/** Holds a work's run in place: {@link #started} opens when the run begins, {@link #release} lets it end. */
 public final class Gate {
-  private final Semaphore permits = new Semaphore(0);
-  private final Semaphore entered = new Semaphore(0);
+  public final CountDownLatch started = new CountDownLatch(1);
+  public final CountDownLatch release = new CountDownLatch(1);
 
-  /** Called by the work: reports entry, then waits (bounded, so a failed test leaves no thread behind). */
+  /** Called from inside the work's function. */
   public void pass() {
-    entered.release();
-    try {
-      if (!permits.tryAcquire(Await.LONG_SECONDS * 3, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("gate never opened");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted at the gate", e);
-    }
+    started.countDown();
+    Await.await(release);
   }
 
-  /** Called by the test: waits until a run has entered. */
-  public void awaitEntered() {
-    try {
-      if (!entered.tryAcquire(Await.LONG_SECONDS, TimeUnit.SECONDS)) {
-        throw new AssertionError("no run entered the gate within " + Await.LONG_SECONDS + " s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  public void awaitStarted() {
+    Await.await(started);
   }
 
-  /** Lets one run through. */
   public void open() {
-    permits.release();
-  }
-
-  /** Lets every run through from now on. */
-  public void openForever() {
-    permits.release(1 << 20);
+    release.countDown();
   }
 }

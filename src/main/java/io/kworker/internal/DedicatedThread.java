@@ -1,0 +1,66 @@
+package io.kworker.internal;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The kthread of a worker with a thread of its own: it runs the lane's drain each time the lane asks,
+ * and parks in between.
+ *
+ * <p>INTERNAL API. Cheaper than a single-thread {@code ThreadPoolExecutor} on the lane's hot path: a
+ * wake-up is one unpark, with no lock and no queue node. The lane submits only when it wins its own
+ * {@code scheduled} flag, so at most one drain is ever outstanding; {@link #pending} carries it, and
+ * LockSupport's permit covers an unpark that comes before the park.
+ */
+final class DedicatedThread implements Executor {
+  private final Thread thread;
+  private volatile Runnable pending;
+  private volatile boolean shutdown;
+  private volatile boolean started;
+
+  DedicatedThread(String name) {
+    thread = new Thread(this::loop, name);
+    thread.setDaemon(true); // a work that never returns must not keep the JVM alive
+  }
+
+  @Override
+  public void execute(Runnable drain) {
+    if (shutdown) {
+      throw new RejectedExecutionException("thread [" + thread.getName() + "] has ended");
+    }
+    pending = drain;
+    if (!started) {
+      synchronized (this) {
+        if (!started) {
+          thread.start();
+          started = true;
+          return;
+        }
+      }
+    }
+    LockSupport.unpark(thread);
+  }
+
+  /** Ends the thread once the drain in progress, if any, has returned. */
+  void shutdown() {
+    shutdown = true;
+    if (started) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  private void loop() {
+    for (;;) {
+      Runnable drain = pending;
+      if (drain != null) {
+        pending = null;
+        drain.run();
+      } else if (shutdown) {
+        return;
+      } else {
+        LockSupport.park(this);
+      }
+    }
+  }
+}
