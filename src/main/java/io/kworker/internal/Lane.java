@@ -186,7 +186,7 @@ final class Lane implements Runnable {
   private void runOne(Ticket t) {
     if (!t.claim()) {
       if (t.isWatched()) {
-        handle.signal(t); // a revoked instance still marks a flush barrier's place
+        handle.report(t); // a revoked instance still marks a flush barrier's place
       }
       return;
     }
@@ -218,7 +218,7 @@ final class Lane implements Runnable {
     boolean watched = t.finish();
     Thread.interrupted(); // an interrupt aimed at this run must not reach the next one
     if (watched) {
-      handle.signal(t);
+      handle.report(t);
     }
   }
 

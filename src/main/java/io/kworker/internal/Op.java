@@ -21,7 +21,9 @@ public enum Op {
   FLUSH_WORKER("flush()", Closed.DONE),
   DRAIN("drain", Closed.DONE),
   DESTROY("destroy", Closed.DONE),
-  DESTROY_REPORT("destroy(deadline)", Closed.EMPTY_REPORT);
+  DESTROY_REPORT("destroy(deadline)", Closed.EMPTY_REPORT),
+  /** Not a call: the lane's report that a watched instance is over, queued behind that run's calls. */
+  REPORT("report", Closed.DONE);
 
   /** What a call made after the worker closed completes with. */
   enum Closed { REJECT, DONE, FALSE, TRUE, IDLE, EMPTY_REPORT }
@@ -39,7 +41,7 @@ public enum Op {
     return methodName;
   }
 
-  /** True for the operations on one work (all but flush(), drain and destroy). */
+  /** True for the operations on one work (all but flush(), drain, destroy and the lane's report). */
   public boolean perWork() {
     return ordinal() < FLUSH_WORKER.ordinal();
   }

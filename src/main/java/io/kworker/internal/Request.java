@@ -18,6 +18,8 @@ final class Request {
   final long nanos;
   /** The instance running on this worker's lane that made the call, or null. */
   final Ticket caller;
+  /** For {@link Op#REPORT}: the instance that is over. */
+  final Ticket report;
   private final CompletableFuture<Object> future;
   private final ActorRef<StatusReply<Object>> replyTo;
   /** Link in the {@link Inbox}. */
@@ -34,8 +36,24 @@ final class Request {
     this.work = work;
     this.nanos = nanos;
     this.caller = caller;
+    this.report = null;
     this.future = future;
     this.replyTo = replyTo;
+  }
+
+  private Request(Ticket report) {
+    this.op = Op.REPORT;
+    this.work = null;
+    this.nanos = 0;
+    this.caller = null;
+    this.report = report;
+    this.future = null;
+    this.replyTo = null;
+  }
+
+  /** The lane's report on a watched instance that is over; its waiters are in {@link Ticket#reported}. */
+  static Request report(Ticket t) {
+    return new Request(t);
   }
 
   @SuppressWarnings("unchecked")
@@ -43,10 +61,35 @@ final class Request {
     return new Request(op, work, nanos, null, null, (ActorRef<StatusReply<Object>>) replyTo);
   }
 
+  /**
+   * The answer of a request that waited for an instance that is now over, or null if only the actor
+   * can tell (a drain decides whether to go another round).
+   */
+  Object settledValue() {
+    return switch (op) {
+      case CANCEL_SYNC, DISABLE_SYNC -> removed;
+      case FLUSH_DELAYED -> Boolean.TRUE;
+      case FLUSH_WORK, FLUSH_WORKER -> akka.Done.getInstance();
+      default -> null;
+    };
+  }
+
+  /**
+   * Lane: answers a façade call whose instance is over at once, one thread wake-up sooner than the
+   * actor could. The actor still settles it (a second completion of a future is a no-op), and it does
+   * so before serving any later call of the same caller, because the report went into the inbox first.
+   */
+  void completeEarly() {
+    Object value = settledValue();
+    if (future != null && value != null) {
+      future.complete(value);
+    }
+  }
+
   void succeed(Object value) {
     if (future != null) {
       future.complete(value);
-    } else {
+    } else if (replyTo != null) {
       replyTo.tell(StatusReply.success(value));
     }
   }
@@ -54,7 +97,7 @@ final class Request {
   void fail(Throwable error) {
     if (future != null) {
       future.completeExceptionally(error);
-    } else {
+    } else if (replyTo != null) {
       replyTo.tell(StatusReply.error(error));
     }
   }

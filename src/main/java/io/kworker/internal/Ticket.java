@@ -3,6 +3,7 @@ package io.kworker.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -26,9 +27,8 @@ import java.util.List;
  * revoke that succeeds proves the work never started, and a watch set while RUNNING is always seen by the
  * lane's final exchange, which is what makes cancel-sync wait for exactly the run in progress.
  *
- * <p>A ticket is also the message by which the lane tells the actor that a watched instance is done.
  */
-final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.DeadLetterSuppression {
+final class Ticket {
   static final int QUEUED = 0;
   static final int RUNNING = 1;
   static final int FINISHED = 2;
@@ -42,6 +42,8 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
   private static final VarHandle STATE;
   private static final VarHandle CALLS;
   private static final VarHandle NEXT;
+  private static final VarHandle WAITERS;
+  private static final Object TAKEN = new Object();
 
   static {
     try {
@@ -49,6 +51,7 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
       STATE = lookup.findVarHandle(Ticket.class, "state", int.class);
       CALLS = lookup.findVarHandle(Ticket.class, "calls", int.class);
       NEXT = lookup.findVarHandle(Ticket.class, "next", Ticket.class);
+      WAITERS = lookup.findVarHandle(Ticket.class, "waiters", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -67,8 +70,13 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
   private volatile Ticket next;
   /** System.nanoTime() when the actor handed it to the lane, if timings are on (actor, then lane). */
   long queuedAt;
-  /** Requests waiting for this instance to be finished or skipped (actor-confined). */
-  private List<Request> waiters;
+  /**
+   * Requests waiting for this instance to be over: a stack the actor pushes on and that whoever
+   * settles the instance takes once, leaving {@link #TAKEN}.
+   */
+  private volatile Object waiters;
+  /** The waiters the lane took when it reported, for the actor to settle (published by the report). */
+  List<Request> reported;
 
   Ticket(WorkCore work, int flags) {
     this.work = work;
@@ -208,19 +216,37 @@ final class Ticket implements io.kworker.KWorker.Command.Internal, akka.actor.De
     }
   }
 
-  void addWaiter(Request r) {
-    if (waiters == null) {
-      waiters = new ArrayList<>(2);
+  /**
+   * Actor: adds a request to be answered when this instance is over. False if the lane has already
+   * taken the waiters (the instance is over; the caller answers the request itself).
+   */
+  boolean addWaiter(Request r) {
+    for (;;) {
+      Object w = waiters;
+      if (w == TAKEN) {
+        return false;
+      }
+      if (WAITERS.compareAndSet(this, w, new Waiter(r, (Waiter) w))) {
+        return true;
+      }
     }
-    waiters.add(r);
   }
 
-  /** Actor: takes the waiters, once. */
+  /** Takes the waiters, once: the lane when it reports, or the actor when it settles; oldest first. */
   List<Request> takeWaiters() {
-    List<Request> w = waiters;
-    waiters = null;
-    return w == null ? List.of() : w;
+    Object w = WAITERS.getAndSet(this, TAKEN);
+    if (w == TAKEN || w == null) {
+      return List.of();
+    }
+    List<Request> list = new ArrayList<>(2);
+    for (Waiter n = (Waiter) w; n != null; n = n.next) {
+      list.add(n.request);
+    }
+    Collections.reverse(list);
+    return list;
   }
+
+  private record Waiter(Request request, Waiter next) {}
 
   @Override
   public String toString() {

@@ -55,7 +55,9 @@ import scala.concurrent.ExecutionContext;
  *                              then arm (or queue at the tail if d = 0)
  *   cancel                     disarm and revoke; true iff something was removed
  *   cancelSync / disableSync   the same, then if running: canceling++ (cancelSync only), watch the
- *                              running ticket, answer when the lane reports it finished
+ *                              running ticket; when it is over the lane answers façade callers at
+ *                              once and queues a report in the inbox, behind the run's own calls;
+ *                              serving the report does canceling-- before any later call is served
  *   flush(work)                watch the queued instance, else the running one, else answer at once
  *   flush() / drain / destroy  a barrier ticket at the tail (drain repeats it until no work was queued
  *                              since the barrier); destroy then closes the lane and stops the actor
@@ -99,6 +101,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   private long dispatched;
   /** Set once destroy is accepted; from then on queueing is refused. */
   private Ticket destroyBarrier;
+  /** Set when the destroy barrier came out of the lane: the actor stops after the current message. */
+  private boolean stopping;
   private List<Request> destroyers = List.of();
   private DestroyReport destroyReport;
 
@@ -140,8 +144,6 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   public Behavior<Command> receive(TypedActorContext<Command> ctx, Command m) {
     if (m == Wake.INSTANCE) {
       return onWake();
-    } else if (m instanceof Ticket t) {
-      return onReport(t);
     } else if (m instanceof Timer tm) {
       return onTimer(tm);
     } else if (m instanceof Interrupt i) {
@@ -171,6 +173,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
         continue;
       }
       serve(r);
+      if (stopping) {
+        return Behaviors.stopped(); // the destroy barrier came out of the lane
+      }
     }
     context.getSelf().tell(Wake.INSTANCE); // more to come: let other messages in first
     return this;
@@ -184,7 +189,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     } else {
       serve(r);
     }
-    return this;
+    return stopping ? Behaviors.stopped() : this;
   }
 
   private Behavior<Command> onGetHandle(GetHandle m) {
@@ -192,32 +197,35 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     return this;
   }
 
-  /** The lane finished or skipped a watched ticket. */
-  private Behavior<Command> onReport(Ticket t) {
-    // Calls the run made (a self-requeue, say) sit in the inbox: serving them settles the run.
-    handle.inbox.drainTo(this::serve);
-    return t.isRunning() ? this : settle(t);
+  /** The lane's report: every call the run made was served before it (the inbox is FIFO). */
+  private void onReport(Ticket t) {
+    List<Request> waiters = t.reported;
+    t.reported = null;
+    settle(t, waiters);
   }
 
-  /** Answers those waiting for a ticket that is finished, skipped or settled. */
-  private Behavior<Command> settle(Ticket t) {
+  /**
+   * Answers those waiting for an instance that is over: finished (with every call its run made
+   * served), skipped, or a barrier reached. Façade callers may have had their answer from the lane
+   * already; answering again is a no-op for them.
+   */
+  private void settle(Ticket t, List<Request> waiters) {
     if (watched != null && watched.remove(t) && watched.isEmpty()) {
       watched = null; // back to the idle footprint
     }
-    for (Request r : t.takeWaiters()) {
-      switch (r.op) {
-        case CANCEL_SYNC -> {
-          r.work.canceling--;
-          r.succeed(r.removed);
-        }
-        case DISABLE_SYNC -> r.succeed(r.removed);
-        case FLUSH_DELAYED -> r.succeed(Boolean.TRUE);
-        case FLUSH_WORK, FLUSH_WORKER -> r.succeed(Done.getInstance());
-        case DRAIN -> drainRound(r);
-        default -> throw new IllegalStateException("unexpected waiter " + r);
+    for (Request r : waiters) {
+      if (r.op == Op.CANCEL_SYNC) {
+        r.work.canceling--;
+      }
+      if (r.op == Op.DRAIN) {
+        drainRound(r);
+      } else {
+        r.succeed(r.settledValue());
       }
     }
-    return t == destroyBarrier ? Behaviors.stopped() : this;
+    if (t == destroyBarrier) {
+      stopping = true;
+    }
   }
 
   private Behavior<Command> onTimer(Timer tm) {
@@ -262,7 +270,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       r.fail(e);
     }
     if (r.caller != null && r.caller.callServed() && r.caller.isWatched()) {
-      settle(r.caller); // the last call of a finished run: whoever waited for the run may go on
+      // the last call of a run that was over: whoever waited for it may go on (unless the lane
+      // reported it, and so took its waiters, in which case its report settles them)
+      settle(r.caller, r.caller.takeWaiters());
     }
   }
 
@@ -321,6 +331,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       case FLUSH_WORKER -> flushWorker(r);
       case DRAIN -> drain(r);
       case DESTROY, DESTROY_REPORT -> destroy(r);
+      case REPORT -> onReport(r.report);
     }
     if (r.removed) { // set by cancel, cancelSync, disable and disableSync
       stats.cancelled();
@@ -726,10 +737,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
 
   /** Parks {@code r} until the lane reports {@code t}; false if {@code t} is already done. */
   private boolean park(Ticket t, Request r, boolean cancel) {
-    if (!t.watch(cancel)) {
-      return false;
+    if (!t.watch(cancel) || !t.addWaiter(r)) {
+      return false; // over already (or the lane has just taken the waiters on its way out)
     }
-    t.addWaiter(r);
     watched().add(t);
     return true;
   }

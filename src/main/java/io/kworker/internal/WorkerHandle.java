@@ -2,6 +2,7 @@ package io.kworker.internal;
 
 import akka.actor.typed.ActorRef;
 import io.kworker.KWorker;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -92,8 +93,24 @@ public final class WorkerHandle {
     ref.tell(Wake.INSTANCE);
   }
 
-  void signal(Ticket t) {
-    ref.tell(t);
+  /**
+   * Lane: a watched instance is over (finished or skipped). The report goes into the inbox behind every
+   * call the run made; then, if no such call is left to serve, the façade callers waiting for it are
+   * answered from here.
+   */
+  void report(Ticket t) {
+    List<Request> waiters = t.takeWaiters();
+    t.reported = waiters; // published to the actor by the offer
+    boolean over = !t.isRunning();
+    if (!inbox.offer(Request.report(t))) {
+      for (Request r : waiters) {
+        answerClosed(r);
+      }
+    } else if (over) {
+      for (Request r : waiters) {
+        r.completeEarly();
+      }
+    }
   }
 
   void workFailed(WorkCore work, Throwable e) {
@@ -131,6 +148,12 @@ public final class WorkerHandle {
    * cancel still means "not running".
    */
   void answerClosed(Request r) {
+    if (r.op == Op.REPORT) {
+      for (Request waiter : r.report.reported) {
+        answerClosed(waiter);
+      }
+      return;
+    }
     if (r.op.closed == Op.Closed.REJECT) {
       r.fail(new RejectedExecutionException(
           "worker [" + name + "] is destroyed; " + r.op.methodName() + " of work [" + r.work.name() + "] refused"));
