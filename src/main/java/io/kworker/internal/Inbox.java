@@ -47,20 +47,33 @@ final class Inbox {
 
   /** Any thread: false if the inbox is closed (the request was not taken). */
   boolean offer(Request r) {
+    int taken = enqueue(r);
+    if (taken == WAKE) {
+      handle.wake();
+    }
+    return taken != REFUSED;
+  }
+
+  static final int REFUSED = -1;
+  static final int TAKEN = 0;
+  static final int WAKE = 1;
+
+  /**
+   * Any thread: links {@code r} in; {@link #WAKE} if the caller must then wake the actor (which it may
+   * do a little later, as the lane does after answering its waiters), {@link #REFUSED} if closed.
+   */
+  int enqueue(Request r) {
     for (;;) {
       Request t = tail;
       if (t == CLOSED) {
-        return false;
+        return REFUSED;
       }
       if (TAIL.compareAndSet(this, t, r)) {
         t.next = r;
         break;
       }
     }
-    if (awake == 0 && AWAKE.compareAndSet(this, 0, 1)) {
-      handle.wake();
-    }
-    return true;
+    return awake == 0 && AWAKE.compareAndSet(this, 0, 1) ? WAKE : TAKEN;
   }
 
   /** Actor: the next request, or null. */

@@ -102,14 +102,20 @@ public final class WorkerHandle {
     List<Request> waiters = t.takeWaiters();
     t.reported = waiters; // published to the actor by the offer
     boolean over = !t.isRunning();
-    if (!inbox.offer(Request.report(t))) {
+    int taken = inbox.enqueue(Request.report(t));
+    if (taken == Inbox.REFUSED) {
       for (Request r : waiters) {
         answerClosed(r);
       }
-    } else if (over) {
+      return;
+    }
+    if (over) {
       for (Request r : waiters) {
-        r.completeEarly();
+        r.completeEarly(); // the report is linked in already: any next call of theirs comes after it
       }
+    }
+    if (taken == Inbox.WAKE) {
+      wake(); // after the answers: the waiting caller should not wait for the actor's dispatcher
     }
   }
 
