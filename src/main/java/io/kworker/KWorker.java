@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>This class is the Java façade: every method returns at once with a {@link CompletionStage} that the
  * worker completes, without blocking any thread. Non-async dependent actions ({@code thenApply},
- * {@code whenComplete}, ...) run on the thread that completes the stage, usually the worker actor's:
- * use the {@code *Async} variants for anything slow or blocking. The same operations are available to
+ * {@code whenComplete}, ...) run on the thread that completes the stage: the worker actor's, or, for a
+ * wait that ends with a run of a work, the worker's own thread. Use the {@code *Async} variants for
+ * anything slow or blocking. The same operations are available to
  * actors as the {@link Command} protocol. All methods are thread-safe and may be called from inside
  * works, including the work's own function.
  *
