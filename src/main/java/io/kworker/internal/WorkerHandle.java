@@ -27,12 +27,10 @@ public final class WorkerHandle {
   private volatile boolean closed;
   /** The lane, set by the actor at start. */
   private volatile Lane lane;
-  /** Completes when the lane has run its last work; set by the actor at start. */
-  private volatile CompletableFuture<Void> laneStopped;
   /** The façade, created on first use. */
   private volatile Object facade;
 
-  /** A handle with the default instrumentation (counters, MDC and JMX on; timings off). */
+  /** A handle with the default instrumentation (counters and MDC on, JMX auto, timings off). */
   public WorkerHandle(String name) {
     this(name, Instrumentation.DEFAULT);
   }
@@ -62,8 +60,8 @@ public final class WorkerHandle {
 
   /** True once the actor has stopped and the lane has returned from its last work. */
   public boolean isClosed() {
-    CompletableFuture<Void> stopped = laneStopped;
-    return closed && (stopped == null || stopped.isDone());
+    Lane l = lane;
+    return closed && (l == null || l.stopped().isDone());
   }
 
   public Object facade() {
@@ -125,7 +123,6 @@ public final class WorkerHandle {
 
   void started(Lane lane) {
     this.lane = lane;
-    this.laneStopped = lane.stopped();
   }
 
   /** The instance of {@code work} running on the calling thread on this worker's lane, or null. */
@@ -173,7 +170,8 @@ public final class WorkerHandle {
       case EMPTY_REPORT -> io.kworker.DestroyReport.EMPTY;
       case REJECT -> throw new AssertionError();
     };
-    CompletableFuture<Void> stopped = laneStopped;
+    Lane l = lane;
+    CompletableFuture<Void> stopped = l == null ? null : l.stopped();
     if (stopped == null || stopped.isDone()) {
       r.succeed(value);
     } else {
