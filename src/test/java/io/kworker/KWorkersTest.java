@@ -76,6 +76,13 @@ class KWorkersTest {
     KWorker w = distinct.iterator().next();
     assertSame(w, registry.lookup("shared-name").orElseThrow());
     assertTrue(registry.workers().contains(w));
+    KWorker zed = registry.worker("zz-last");
+    KWorker first = registry.worker("aa-first");
+    List<String> names = registry.workers().stream().map(KWorker::name).toList();
+    assertEquals(names.stream().sorted().toList(), names, "workers() lists by name");
+    assertTrue(names.indexOf("aa-first") < names.indexOf("zz-last"));
+    result(zed.destroy());
+    result(first.destroy());
     assertEquals(Set.of("never-used", "pooled"), registry.configuredNames());
     assertEquals("service-stop", registry.shutdownPhase());
   }

@@ -9,6 +9,7 @@ import akka.actor.testkit.typed.javadsl.LoggingTestKit;
 import akka.actor.typed.DispatcherSelector;
 import com.typesafe.config.ConfigFactory;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -104,7 +105,10 @@ class ObservabilityTest {
       assertEquals(5, t.count());
       assertTrue(t.maxNanos() >= 0 && t.totalNanos() >= t.maxNanos(), t.toString());
       assertTrue(t.mean().compareTo(t.max()) <= 0, t.toString());
+      // a sanity bound, not a timing assertion: these no-op works ran within this test's lifetime
+      assertTrue(t.max().compareTo(Duration.ofMinutes(10)) < 0, t.toString());
     }
+    assertEquals(Duration.ZERO, KWorkerStats.Timing.NONE.mean());
   }
 
   @Test
@@ -148,6 +152,9 @@ class ObservabilityTest {
     assertEquals(1, proxy.getQueued());
     assertEquals(0, proxy.getFailed());
     assertFalse(proxy.isTimingsEnabled());
+    result(w.queue(Work.of("fails", () -> { throw new IllegalStateException("expected by the test"); })));
+    result(w.flush());
+    assertEquals(1, proxy.getFailed());
     assertTrue(proxy.getPath().contains("jmx-w"), proxy.getPath());
 
     result(w.destroy());
