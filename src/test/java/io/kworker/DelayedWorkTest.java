@@ -126,7 +126,7 @@ class DelayedWorkTest {
     assertEquals(3, rec.runs("tick"));
   }
 
-  /** Delays beyond the scheduler's range (about 24 days at a 1 ms tick) are stepped, not refused. */
+  /** On Akka's scheduler, delays beyond its range (about 24 days at a 1 ms tick) are stepped, not refused. */
   @Test
   void veryLongDelaysWork() {
     KWorker worker = kit.newWorker("long");

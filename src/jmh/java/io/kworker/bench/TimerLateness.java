@@ -19,12 +19,13 @@ import java.util.concurrent.TimeUnit;
  * Issue 5, benchmark 4: how late does a delayed work with a 5 ms delay start? Lateness = the time from
  * the {@code queueDelayed} call to the start of the work's function, minus 5 ms; against
  * {@code ScheduledThreadPoolExecutor(1).schedule} (call to task start, minus 5 ms). The worker runs with
- * the shipped configuration (reference.conf, which leaves Akka's {@code akka.scheduler.tick-duration}
- * at its 10 ms default) and with {@code tick-duration = 1ms}, each in a fresh ActorSystem.
+ * the shipped configuration (kworker's timer thread; Akka's tick left at its 10 ms default), and, for
+ * reference, with {@code kworker.timers = akka-scheduler} at Akka's 10 ms tick and at 1 ms, each in a
+ * fresh ActorSystem.
  *
- * <p>Also the idle cost of each tick: the CPU time the whole process and the system's scheduler thread
- * use over {@code idleSeconds} while the ActorSystem (with one idle worker) does nothing, and the
- * process's own idle CPU with no ActorSystem as the floor.
+ * <p>Also the idle cost: the CPU time the whole process, and the timer threads (Akka's scheduler thread,
+ * kworker's timer thread), use over {@code idleSeconds} while the ActorSystem (with one idle worker) does
+ * nothing, and the process's own idle CPU with no ActorSystem as the floor.
  *
  * <p>Run: {@code mvn -B -Pjmh test-compile exec:exec@bench -Dbench.main=io.kworker.bench.TimerLateness -Dbench.args='5 100 10 docs/results/lateness.json'}
  */
@@ -72,11 +73,11 @@ public final class TimerLateness {
     return ms;
   }
 
-  /** Percent of one core used by the process and by the scheduler thread while idle for {@code s}. */
-  static double[] idle(String schedulerThreadPrefix, int seconds) throws InterruptedException {
+  /** Percent of one core used by the process, and by the threads named with one of the prefixes, while idle. */
+  static double[] idle(String[] threadPrefixes, int seconds) throws InterruptedException {
     System.gc();
-    long[] ids = schedulerThreadPrefix == null ? new long[0] : Arrays.stream(THREADS.dumpAllThreads(false, false))
-        .filter(t -> t.getThreadName().startsWith(schedulerThreadPrefix))
+    long[] ids = threadPrefixes == null ? new long[0] : Arrays.stream(THREADS.dumpAllThreads(false, false))
+        .filter(t -> Arrays.stream(threadPrefixes).anyMatch(t.getThreadName()::startsWith))
         .mapToLong(ThreadInfo::getThreadId).toArray();
     long p0 = OS.getProcessCpuTime();
     long s0 = 0;
@@ -94,54 +95,60 @@ public final class TimerLateness {
     return new double[] {100.0 * (p1 - p0) / wall, 100.0 * (s1 - s0) / wall};
   }
 
+  /** The configurations compared: kworker's shipped one, and Akka's scheduler at two ticks. */
+  static final Map<String, String> VARIANTS = Map.of(
+      "thread", "",
+      "akka10ms", "kworker.timers = akka-scheduler",
+      "akka1ms", "kworker.timers = akka-scheduler\nakka.scheduler.tick-duration = 1ms");
+  static final String[] ORDER = {"thread", "akka10ms", "akka1ms"};
+
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int idleSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     Path out = Path.of(args.length > 3 ? args[3] : "target/lateness.json");
 
-    String[] ticks = {"shipped", "1ms"};
     Map<String, double[]> p50 = new LinkedHashMap<>();
     Map<String, double[]> p99 = new LinkedHashMap<>();
     Map<String, double[]> cpu = new LinkedHashMap<>();
-    for (String k : new String[] {"kworker_tick10ms", "kworker_tick1ms", "stpe"}) {
-      p50.put(k, new double[rounds]);
-      p99.put(k, new double[rounds]);
+    for (String v : ORDER) {
+      p50.put("kworker_" + v, new double[rounds]);
+      p99.put("kworker_" + v, new double[rounds]);
     }
-    for (String k : new String[] {"idleProcess_noActorSystem", "idleProcess_tick10ms",
-        "idleProcess_tick1ms", "idleSchedulerThread_tick10ms", "idleSchedulerThread_tick1ms"}) {
-      cpu.put(k, new double[rounds]);
+    p50.put("stpe", new double[rounds]);
+    p99.put("stpe", new double[rounds]);
+    cpu.put("idleProcess_noActorSystem", new double[rounds]);
+    for (String v : ORDER) {
+      cpu.put("idleProcess_" + v, new double[rounds]);
+      cpu.put("idleTimerThreads_" + v, new double[rounds]);
     }
     ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1);
     stpe(stpe, n); // warm-up
     for (int r = 0; r < rounds; r++) {
       cpu.get("idleProcess_noActorSystem")[r] = idle(null, idleSeconds)[0];
-      for (String tick : ticks) {
-        String extra = tick.equals("shipped") ? "" : "akka.scheduler.tick-duration = " + tick;
-        String name = "lateness" + r + (tick.equals("shipped") ? "a" : "b");
-        ActorSystem<Void> system = Bench.system(name, extra);
-        String key = tick.equals("shipped") ? "tick10ms" : "tick1ms";
-        long tickNs = system.settings().config().getDuration("akka.scheduler.tick-duration").toNanos();
-        if (tick.equals("shipped") && tickNs != 10_000_000) {
-          throw new IllegalStateException("shipped tick is " + tickNs + " ns, expected 10 ms");
-        }
+      for (String v : ORDER) {
+        String name = "lateness" + r + v;
+        ActorSystem<Void> system = Bench.system(name, VARIANTS.get(v));
         KWorker worker = KWorker.create(system, "timer");
         kworker(worker, Math.max(10, n / 5)); // warm-up
         double[] ms = kworker(worker, n);
-        p50.get("kworker_" + key)[r] = Bench.quantile(ms, 0.5);
-        p99.get("kworker_" + key)[r] = Bench.quantile(ms, 0.99);
-        double[] idle = idle(name + "-scheduler-", idleSeconds);
-        cpu.get("idleProcess_" + key)[r] = idle[0];
-        cpu.get("idleSchedulerThread_" + key)[r] = idle[1];
+        p50.get("kworker_" + v)[r] = Bench.quantile(ms, 0.5);
+        p99.get("kworker_" + v)[r] = Bench.quantile(ms, 0.99);
+        // the idle worker's system: Akka's scheduler thread and kworker's timer thread (if any)
+        double[] idle = idle(new String[] {name + "-scheduler-", "kworker-timer-" + name}, idleSeconds);
+        cpu.get("idleProcess_" + v)[r] = idle[0];
+        cpu.get("idleTimerThreads_" + v)[r] = idle[1];
         Bench.join(worker.destroy());
         Bench.terminate(system);
       }
       double[] ms = stpe(stpe, n);
       p50.get("stpe")[r] = Bench.quantile(ms, 0.5);
       p99.get("stpe")[r] = Bench.quantile(ms, 0.99);
-      System.out.printf("round %d: p50 %.2f/%.2f/%.2f ms, p99 %.2f/%.2f/%.2f ms (tick10/tick1/stpe)%n", r,
-          p50.get("kworker_tick10ms")[r], p50.get("kworker_tick1ms")[r], p50.get("stpe")[r],
-          p99.get("kworker_tick10ms")[r], p99.get("kworker_tick1ms")[r], p99.get("stpe")[r]);
+      System.out.printf("round %d: p50 %.2f/%.2f/%.2f/%.2f ms, p99 %.2f/%.2f/%.2f/%.2f ms"
+          + " (thread/akka10ms/akka1ms/stpe)%n", r,
+          p50.get("kworker_thread")[r], p50.get("kworker_akka10ms")[r], p50.get("kworker_akka1ms")[r],
+          p50.get("stpe")[r], p99.get("kworker_thread")[r], p99.get("kworker_akka10ms")[r],
+          p99.get("kworker_akka1ms")[r], p99.get("stpe")[r]);
     }
     stpe.shutdownNow();
     Results results = new Results();

@@ -4,9 +4,6 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
 import com.typesafe.config.Config;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -24,11 +21,8 @@ public record Settings(String execution, int throughput, String actorDispatcher,
   public static final String DEDICATED = "dedicated";
 
   /** One instance per actor system, shared by its workers (each one's initial behavior keeps it). */
-  private static final Map<ActorSystem<?>, Settings> PER_SYSTEM =
-      Collections.synchronizedMap(new WeakHashMap<>());
-
   public static Settings from(ActorSystem<?> system) {
-    return PER_SYSTEM.computeIfAbsent(system, s -> from(s.settings().config().getConfig("kworker")));
+    return PerSystem.get(system).settings;
   }
 
   public Settings {

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.concurrent.ExecutionContext;
 
 /**
  * The worker actor: the single owner of every work's queueing state. Its mailbox (with the façade's
@@ -80,15 +79,13 @@ import scala.concurrent.ExecutionContext;
 public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
   private static final int MAX_DISABLE = 1 << 16;
-  /** Akka's scheduler refuses delays over 2^31 ticks (~24 days at 1 ms); longer ones go in steps. */
-  private static final long MAX_STEP_NANOS = Duration.ofDays(20).toNanos();
-  private static final ExecutionContext SAME_THREAD = ExecutionContext.fromExecutor(Runnable::run);
 
   private final ActorContext<Command> context;
   private final WorkerHandle handle;
   private final Lane lane;
   private final int inboxBatch;
   private final WorkerStats stats;
+  private final Timers timers;
   /** The worker's JMX bean, or null. */
   private final WorkerMBean mbean;
   /** Tickets with parked requests, to answer them if the actor stops first. */
@@ -111,6 +108,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     this.handle = handle;
     this.inboxBatch = settings.inboxBatch();
     this.stats = handle.stats();
+    this.timers = Timers.of(context.getSystem());
     this.lane = new Lane(handle,
         settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch());
     handle.started(lane);
@@ -230,13 +228,12 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
 
   private Behavior<Command> onTimer(Timer tm) {
     WorkCore w = tm.work;
-    if (w.timer != tm || w.boundHandle() != handle) {
-      LOG.trace("Worker [{}] ignores a stale timer of work [{}]", handle.name(), w.name());
+    if (w == null || w.timer != tm || w.boundHandle() != handle) {
+      LOG.trace("Worker [{}] ignores a stale timer", handle.name());
       return this;
     }
-    if (tm.remainingNanos > 0) {
-      schedule(tm, tm.remainingNanos);
-      return this;
+    if (!timers.expired(tm)) {
+      return this; // re-armed for the rest of a delay longer than one step
     }
     disarm(w);
     if (w.canceling > 0 || w.disabled > 0) {
@@ -699,8 +696,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   }
 
   private void arm(WorkCore w, long delayNanos) {
-    Timer tm = new Timer(w, context.getSelf());
-    schedule(tm, delayNanos); // first: if the scheduler refuses, nothing has changed
+    Timer tm = timers.newTimer(w, context.getSelf());
+    timers.arm(tm, delayNanos); // first: if it throws, nothing has changed
     w.timer = tm;
     tm.next = armed;
     if (armed != null) {
@@ -709,19 +706,12 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     armed = tm;
   }
 
-  private void schedule(Timer tm, long delayNanos) {
-    long step = Math.min(delayNanos, MAX_STEP_NANOS);
-    tm.remainingNanos = delayNanos - step;
-    tm.task = context.getSystem().scheduler().scheduleOnce(Duration.ofNanos(step), tm, SAME_THREAD);
-  }
-
   private boolean disarm(WorkCore w) {
     Timer tm = w.timer;
     if (tm == null) {
       return false;
     }
-    // Akka never runs a cancelled task; one that already ran left a message that onTimer ignores.
-    tm.task.cancel();
+    timers.cancel(tm); // an expiry already on its way is dropped by onTimer: tm.work is null
     if (tm.prev != null) {
       tm.prev.next = tm.next;
     } else {
@@ -731,6 +721,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       tm.next.prev = tm.prev;
     }
     tm.prev = tm.next = null;
+    tm.work = null;
     w.timer = null;
     return true;
   }

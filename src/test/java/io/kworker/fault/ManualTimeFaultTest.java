@@ -30,7 +30,7 @@ class ManualTimeFaultTest {
   private static final ActorTestKit KIT =
       ActorTestKit.create("manualfault", ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
   private static final AtomicInteger NAMES = new AtomicInteger();
-  private static final String TIMER = "io.kworker.internal.Timer";
+  private static final String TIMER = "io.kworker.internal.AkkaTimers$Stepped";
 
   @AfterAll
   static void stop() {

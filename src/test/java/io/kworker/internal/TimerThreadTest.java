@@ -1,0 +1,187 @@
+package io.kworker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.ManualTime;
+import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** kworker's timer thread: deadline order, lazy cancel and purge, huge delays, shutdown; and its choice. */
+class TimerThreadTest {
+  private final TimerThread timers = new TimerThread("kworker-timer-test");
+  private final List<Probe> fired = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() {
+    timers.shutdown();
+  }
+
+  /** A timer that records its expiry instead of telling an actor. */
+  final class Probe extends Timer {
+    final String name;
+    final CountDownLatch done = new CountDownLatch(1);
+
+    Probe(String name) {
+      super(null, null);
+      this.name = name;
+    }
+
+    @Override
+    public void run() {
+      fired.add(this);
+      done.countDown();
+    }
+
+    void await() throws Exception {
+      if (!done.await(30, TimeUnit.SECONDS)) {
+        throw new TimeoutException("timer [" + name + "] never fired");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  @Test
+  void firesEveryTimerOnceInDeadlineOrder() throws Exception {
+    List<Probe> probes = new ArrayList<>();
+    long[] delaysMs = {90, 10, 50, 30, 70, 20};
+    for (int i = 0; i < delaysMs.length; i++) {
+      Probe p = new Probe("t" + i);
+      timers.arm(p, TimeUnit.MILLISECONDS.toNanos(delaysMs[i]));
+      probes.add(p);
+    }
+    for (Probe p : probes) {
+      p.await();
+    }
+    // the order of the deadlines actually taken (arming itself takes time on a loaded machine)
+    List<Probe> byDeadline = new ArrayList<>(probes);
+    byDeadline.sort(Comparator.comparingLong(p -> p.deadline - probes.get(0).deadline));
+    assertEquals(byDeadline, fired);
+    assertEquals(0, timers.size());
+  }
+
+  /** A cancelled timer never fires, even one that is due before a timer that does. */
+  @Test
+  void cancelledTimerNeverFires() throws Exception {
+    Probe early = new Probe("early");
+    Probe late = new Probe("late");
+    timers.arm(early, TimeUnit.MILLISECONDS.toNanos(20));
+    timers.arm(late, TimeUnit.MILLISECONDS.toNanos(60));
+    timers.cancel(early);
+    late.await();
+    assertEquals(List.of(late), fired);
+    timers.cancel(late); // after it fired: a no-op
+    assertEquals(0, timers.size());
+  }
+
+  /** Cancelled timers never outnumber armed ones: the heap is purged, and empty once all are cancelled. */
+  @Test
+  void cancelledTimersArePurged() {
+    List<Probe> probes = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      Probe p = new Probe("h" + i);
+      timers.arm(p, TimeUnit.HOURS.toNanos(1) + i);
+      probes.add(p);
+    }
+    for (int i = 0; i < 501; i++) {
+      timers.cancel(probes.get(i));
+    }
+    assertEquals(499, timers.size(), "the 501st cancel purges the 501 cancelled timers");
+    for (int i = 501; i < 1000; i++) {
+      timers.cancel(probes.get(i));
+      assertTrue(timers.size() <= 2 * (1000 - i), "cancelled timers outnumber armed ones");
+    }
+    assertEquals(0, timers.size());
+    assertTrue(fired.isEmpty());
+  }
+
+  /** A delay of Long.MAX_VALUE ns neither overflows into the past nor delays the timers behind it. */
+  @Test
+  void hugeDelayDoesNotOverflow() throws Exception {
+    Probe never = new Probe("never");
+    Probe soon = new Probe("soon");
+    timers.arm(never, Long.MAX_VALUE);
+    timers.arm(soon, TimeUnit.MILLISECONDS.toNanos(10));
+    soon.await();
+    assertEquals(List.of(soon), fired);
+    assertEquals(1, timers.size());
+  }
+
+  /** After shutdown the thread ends, the heap is empty and arming is ignored. */
+  @Test
+  void shutdownEndsTheThread() throws Exception {
+    Probe p = new Probe("first");
+    timers.arm(p, TimeUnit.MILLISECONDS.toNanos(1));
+    p.await();
+    timers.arm(new Probe("armed"), TimeUnit.HOURS.toNanos(1));
+    Thread thread = thread("kworker-timer-test");
+    timers.shutdown();
+    thread.join(TimeUnit.SECONDS.toMillis(30));
+    assertFalse(thread.isAlive());
+    timers.arm(new Probe("late"), 1);
+    assertEquals(0, timers.size());
+  }
+
+  /** "auto": the timer thread, unless the actor system runs Akka's ManualTime; bad values are named. */
+  @Test
+  void choiceFollowsConfiguration() throws Exception {
+    ActorTestKit real = ActorTestKit.create("timers-real");
+    ActorTestKit manual = ActorTestKit.create("timers-manual", ManualTime.config());
+    ActorTestKit bad = ActorTestKit.create("timers-bad", ConfigFactory.parseString("kworker.timers = often"));
+    try {
+      TimerThread own = assertInstanceOf(TimerThread.class, Timers.of(real.system()));
+      assertInstanceOf(AkkaTimers.class, Timers.of(manual.system()));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Timers.of(bad.system()));
+      assertTrue(e.getMessage().contains("[often]"), e.getMessage());
+      Probe p = new Probe("on-system");
+      own.arm(p, 1);
+      p.await();
+      Thread thread = thread("kworker-timer-timers-real");
+      real.shutdownTestKit();
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+      assertFalse(thread.isAlive(), "the timer thread ends with its actor system");
+    } finally {
+      real.shutdownTestKit();
+      manual.shutdownTestKit();
+      bad.shutdownTestKit();
+    }
+  }
+
+  /** Two live actor systems of the same name (equal as actor refs) each get their own settings and timers. */
+  @Test
+  void systemsOfTheSameNameDoNotShare() {
+    ActorTestKit a = ActorTestKit.create("same-name");
+    ActorTestKit b = ActorTestKit.create("same-name", ConfigFactory.parseString(
+        "kworker.execution = akka.actor.default-blocking-io-dispatcher")
+        .withFallback(ActorTestKit.applicationTestConfig()));
+    try {
+      assertEquals("dedicated", Settings.from(a.system()).execution());
+      assertEquals("akka.actor.default-blocking-io-dispatcher", Settings.from(b.system()).execution());
+      assertTrue(Timers.of(a.system()) != Timers.of(b.system()));
+    } finally {
+      a.shutdownTestKit();
+      b.shutdownTestKit();
+    }
+  }
+
+  private static Thread thread(String name) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no thread named " + name));
+  }
+}
