@@ -20,8 +20,7 @@ import java.util.concurrent.TimeUnit;
  * alternating which goes first in each round.
  *
  * <p>The works (and, for the executor, the Runnables) are created before the clock starts and stay
- * reachable, so only what arming adds is counted. After cancelling, kworker's figure is taken once Akka's
- * timer wheel has gone round (512 ticks), which is when it lets go of cancelled tasks. kworker's calls are asynchronous: the time of a phase
+ * reachable, so only what arming adds is counted. kworker's calls are asynchronous: the time of a phase
  * runs from the first call until the worker has answered the last one (the answers come in order). The
  * heap is measured after {@code System.gc()} (used heap of all pools), before arming, while armed and
  * after cancelling.
@@ -84,9 +83,6 @@ public final class ArmedDelayed {
       throw new IllegalStateException("last work not cancelled");
     }
     long t3 = System.nanoTime();
-    // Akka drops a cancelled task from its wheel when the wheel next passes its bucket (512 ticks)
-    long wheel = system.settings().config().getDuration("akka.scheduler.tick-duration").toMillis() * 512;
-    sleep(wheel + 1000);
     long left = usedAfterGc();
     Bench.join(worker.destroy());
     reach(works);
@@ -102,14 +98,6 @@ public final class ArmedDelayed {
       sum += Math.max(0, gc.getCollectionTime());
     }
     return sum;
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   static Figures stpe(int n) {
