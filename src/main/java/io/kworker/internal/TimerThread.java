@@ -9,15 +9,16 @@ import org.slf4j.LoggerFactory;
 /**
  * kworker's timer thread, one per actor system: a binary min-heap of {@link Timer}s by deadline, and a
  * daemon thread that sleeps until the earliest one, as {@code ScheduledThreadPoolExecutor}'s does. A
- * timer fires within the OS's sleep precision of its deadline (no tick), and an idle thread (nothing
- * armed, or the next deadline far off) costs no CPU.
+ * timer's expiry is sent to its worker within the OS's sleep precision of its deadline (no tick), and an
+ * idle thread (nothing armed, or the next deadline far off) costs no CPU.
  *
  * <p>INTERNAL API.
  *
- * <p>Cancelling is lazy, so that it is O(1) whatever the heap's size: a cancelled timer stays in the heap,
- * marked, until it reaches the root (where it is dropped without firing) or until cancelled timers are
- * half of the heap, when the canceller purges them all in one pass. So cancelled timers never outnumber
- * armed ones, and the actor clears {@link Timer#work} on disarm, so a cancelled timer pins no work.
+ * <p>Cancelling is lazy, so that it costs amortized O(1) whatever the heap's size: a cancelled timer stays
+ * in the heap, marked, until it reaches the root (where it is dropped without firing) or until cancelled
+ * timers are more than half of the heap, when the canceller purges them all in one O(n) pass. A
+ * cancelled timer holds about 40 bytes and its worker's ActorRef, not its work: the actor clears
+ * {@link Timer#work} on disarm.
  *
  * <p>Invariant, under {@link #lock}: {@code heap[0, size)} is a heap by {@link Timer#deadline}; a timer
  * is in it iff {@link Timer#inHeap}; {@link #cancelled} counts those with {@link Timer#cancelled}. A
@@ -52,6 +53,9 @@ final class TimerThread extends Timers implements Runnable {
       if (shutdown) {
         return; // the actor system has terminated: no actor is left to tell
       }
+      if (thread == null) {
+        thread = start(); // first, so that if it throws nothing has changed
+      }
       t.deadline = deadline;
       t.inHeap = true;
       if (size == heap.length) {
@@ -59,17 +63,20 @@ final class TimerThread extends Timers implements Runnable {
       }
       siftUp(size++, t);
       if (heap[0] == t) {
-        if (thread == null) {
-          thread = new Thread(this, name);
-          thread.setDaemon(true);
-          thread.start();
-        } else {
-          rootChanged.signal();
-        }
+        rootChanged.signal();
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  /** No inherited thread locals or context class loader from whichever dispatcher thread armed first. */
+  private Thread start() {
+    Thread th = new Thread(null, this, name, 0, false);
+    th.setDaemon(true);
+    th.setContextClassLoader(TimerThread.class.getClassLoader());
+    th.start();
+    return th;
   }
 
   @Override
@@ -118,33 +125,42 @@ final class TimerThread extends Timers implements Runnable {
   public void run() {
     lock.lock();
     try {
-      while (!shutdown) {
-        if (size == 0) {
-          rootChanged.awaitUninterruptibly();
-          continue;
-        }
-        Timer first = heap[0];
-        long wait = first.cancelled ? 0 : first.deadline - System.nanoTime();
-        if (wait > 0) {
-          awaitNanos(wait);
-          continue;
-        }
-        removeRoot();
-        if (first.cancelled) {
-          cancelled--;
-          continue;
-        }
-        lock.unlock();
-        try {
-          first.run();
-        } catch (Throwable e) {
-          LOG.error("Timer thread [{}] failed to deliver an expiry; it goes on", name, e);
-        } finally {
-          lock.lock();
-        }
-      }
+      loop();
     } finally {
+      thread = null; // if an Error ended the loop, the next arm starts a new thread
       lock.unlock();
+    }
+  }
+
+  private void loop() {
+    while (!shutdown) {
+      if (size == 0) {
+        rootChanged.awaitUninterruptibly();
+        continue;
+      }
+      Timer first = heap[0];
+      long wait = first.cancelled ? 0 : first.deadline - System.nanoTime();
+      if (wait > 0) {
+        awaitNanos(wait);
+        continue;
+      }
+      removeRoot();
+      if (first.cancelled) {
+        cancelled--;
+        continue;
+      }
+      lock.unlock();
+      try {
+        first.run();
+      } catch (Throwable e) {
+        try {
+          LOG.error("Timer thread [{}] failed to deliver an expiry; it goes on", name, e);
+        } catch (Throwable logging) {
+          // even a throwable that cannot be logged must not end the thread
+        }
+      } finally {
+        lock.lock();
+      }
     }
   }
 
@@ -164,6 +180,14 @@ final class TimerThread extends Timers implements Runnable {
     if (size > 0) {
       siftDown(0, last);
     }
+    shrinkIfSparse();
+  }
+
+  /** Gives back the array of a heap that was once large, as timers fire or are purged. */
+  private void shrinkIfSparse() {
+    if (heap.length > INITIAL && size < heap.length >> 2) {
+      heap = Arrays.copyOf(heap, Math.max(INITIAL, size << 1));
+    }
   }
 
   /** Drops every cancelled timer and rebuilds the heap, in O(size); shrinks the array if it is mostly empty. */
@@ -180,9 +204,7 @@ final class TimerThread extends Timers implements Runnable {
     Arrays.fill(heap, n, size, null);
     size = n;
     cancelled = 0;
-    if (heap.length > INITIAL && n < heap.length >> 2) {
-      heap = Arrays.copyOf(heap, Math.max(INITIAL, n << 1));
-    }
+    shrinkIfSparse();
     for (int i = (n >>> 1) - 1; i >= 0; i--) {
       siftDown(i, heap[i]);
     }
