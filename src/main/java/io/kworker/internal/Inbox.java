@@ -63,6 +63,17 @@ final class Inbox {
    * do a little later, as the lane does after answering its waiters), {@link #REFUSED} if closed.
    */
   int enqueue(Request r) {
+    if (link(r) == REFUSED) {
+      return REFUSED;
+    }
+    return awake == 0 && AWAKE.compareAndSet(this, 0, 1) ? WAKE : TAKEN;
+  }
+
+  /**
+   * Any thread: links {@code r} in without waking the actor ({@link #TAKEN} or {@link #REFUSED}); it is
+   * served when the actor next drains, before any request linked after it.
+   */
+  int link(Request r) {
     for (;;) {
       Request t = tail;
       if (t == CLOSED) {
@@ -70,10 +81,9 @@ final class Inbox {
       }
       if (TAIL.compareAndSet(this, t, r)) {
         t.next = r;
-        break;
+        return TAKEN;
       }
     }
-    return awake == 0 && AWAKE.compareAndSet(this, 0, 1) ? WAKE : TAKEN;
   }
 
   /** Actor: the next request, or null. */

@@ -80,10 +80,14 @@ final class Request {
    * so before serving any later call of the same caller, because the report went into the inbox first.
    */
   void completeEarly() {
-    Object value = settledValue();
-    if (future != null && value != null) {
-      future.complete(value);
+    if (completesEarly()) {
+      future.complete(settledValue());
     }
+  }
+
+  /** Whether {@link #completeEarly} answers this request: a façade call with a settled value. */
+  boolean completesEarly() {
+    return future != null && settledValue() != null;
   }
 
   void succeed(Object value) {

@@ -95,12 +95,23 @@ public final class WorkerHandle {
    * Lane: a watched instance is over (finished or skipped). The report goes into the inbox behind every
    * call the run made; then, if no such call is left to serve, the façade callers waiting for it are
    * answered from here.
+   *
+   * <p>If that answers every waiter, the report is linked without waking the actor: what is left for the
+   * actor (the canceling count, the watched set) can only be observed by a call served after the report,
+   * or by a protocol command, which drains the inbox first. So a cancelSync of a running work costs one
+   * thread wake-up (lane to caller), as a {@code Future.get} does, not two.
    */
   void report(Ticket t) {
     List<Request> waiters = t.takeWaiters();
-    t.reported = waiters; // published to the actor by the offer
+    t.reported = waiters; // published to the actor by the link
     boolean over = !t.isRunning();
-    int taken = inbox.enqueue(Request.report(t));
+    // no waiters: the destroy barrier (its destroyers are the actor's), which the actor must see now
+    boolean answered = over && !waiters.isEmpty();
+    for (int i = 0; answered && i < waiters.size(); i++) {
+      answered = waiters.get(i).completesEarly();
+    }
+    Request report = Request.report(t);
+    int taken = answered ? inbox.link(report) : inbox.enqueue(report);
     if (taken == Inbox.REFUSED) {
       for (Request r : waiters) {
         answerClosed(r);
