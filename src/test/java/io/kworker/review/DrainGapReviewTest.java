@@ -40,14 +40,14 @@ import org.junit.jupiter.api.Test;
  * Review finding: drain completes while a chained queue is still unserved in the Inbox.
  *
  * <p>WorkerBehavior.drainRound ends the drain when no instance was dispatched since the barrier went
- * in, having just polled the Inbox in onReport. Inbox.offer publishes a request in two steps (CAS the
+ * in, having just polled the Inbox in onReport. Inbox.link publishes a request in two steps (CAS the
  * tail, then link {@code t.next = r}); a producer preempted between them hides every later request
  * from poll(). So the chained queue made by the work that ran just before the drain barrier can be
  * invisible when the barrier's report is handled: drain completes, and the chained work is queued and
  * runs afterwards. (cancelSync/flush(work) are safe from this through Ticket.calls; drain is not.)
  *
  * <p>The preemption is made deterministic with a JDI breakpoint, in this very JVM, on the link line of
- * Inbox.offer, for one producer thread only. Run with:
+ * Inbox.link, for one producer thread only. Run with:
  * <pre>
  * mvn -B -q test -Dtest=DrainGapReviewTest \
  *   -DargLine="-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:45731 -Drv.jdwp.port=45731"
@@ -82,8 +82,8 @@ class DrainGapReviewTest {
     try {
       ReferenceType inbox = vm.classesByName("io.kworker.internal.Inbox").get(0);
       int line = linkLine();
-      Method offer = inbox.methodsByName("offer").get(0);
-      Location loc = offer.allLineLocations().stream().filter(l -> l.lineNumber() == line).findFirst()
+      Method link = inbox.methodsByName("link").get(0);
+      Location loc = link.allLineLocations().stream().filter(l -> l.lineNumber() == line).findFirst()
           .orElseThrow(() -> new AssertionError("no code at Inbox.java:" + line));
       ThreadReference target = vm.allThreads().stream().filter(t -> t.name().equals("rv-gap-producer"))
           .findFirst().orElseThrow();
@@ -147,7 +147,7 @@ class DrainGapReviewTest {
     }
   }
 
-  /** The line of Inbox.offer that links the node after the tail CAS. */
+  /** The line of Inbox.link that links the node after the tail CAS. */
   private static int linkLine() throws Exception {
     List<String> src = Files.readAllLines(Path.of("src/main/java/io/kworker/internal/Inbox.java"));
     for (int i = 0; i < src.size(); i++) {
