@@ -90,22 +90,28 @@ class TimerThreadTest {
     assertEquals(0, timers.size());
   }
 
-  /** Cancelled timers never outnumber armed ones: the heap is purged, and empty once all are cancelled. */
+  /**
+   * Cancelled timers are purged once they are more than half of the heap, and the heap is empty once all
+   * are cancelled. Cancelled from the latest deadline down, so that none is the root, which the thread
+   * would drop on its own.
+   */
   @Test
   void cancelledTimersArePurged() {
     List<Probe> probes = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       Probe p = new Probe("h" + i);
-      timers.arm(p, TimeUnit.HOURS.toNanos(1) + i);
+      timers.arm(p, TimeUnit.HOURS.toNanos(1) + TimeUnit.MILLISECONDS.toNanos(i));
       probes.add(p);
     }
-    for (int i = 0; i < 501; i++) {
+    for (int i = 999; i > 499; i--) {
       timers.cancel(probes.get(i));
     }
+    assertEquals(1000, timers.size(), "500 of 1000 cancelled: not more than half, no purge yet");
+    timers.cancel(probes.get(499));
     assertEquals(499, timers.size(), "the 501st cancel purges the 501 cancelled timers");
-    for (int i = 501; i < 1000; i++) {
+    for (int i = 498; i >= 0; i--) {
       timers.cancel(probes.get(i));
-      assertTrue(timers.size() <= 2 * (1000 - i), "cancelled timers outnumber armed ones");
+      assertTrue(timers.size() <= 2 * i, "cancelled timers are more than half of " + timers.size());
     }
     assertEquals(0, timers.size());
     assertTrue(fired.isEmpty());

@@ -47,12 +47,8 @@ import org.junit.jupiter.api.Test;
  * runs afterwards. (cancelSync/flush(work) are safe from this through Ticket.calls; drain is not.)
  *
  * <p>The preemption is made deterministic with a JDI breakpoint, in this very JVM, on the link line of
- * Inbox.link, for one producer thread only. Run with:
- * <pre>
- * mvn -B -q test -Dtest=DrainGapReviewTest \
- *   -DargLine="-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:45731 -Drv.jdwp.port=45731"
- * </pre>
- * Without the agent the test is skipped.
+ * Inbox.link, for one producer thread only. {@code mvn test} runs it in a JVM of its own with the JDWP
+ * agent (the pom's {@code jdwp-review} execution); without the agent it is skipped.
  */
 class DrainGapReviewTest {
   static final WorkerTestKit kit = WorkerTestKit.create();
