@@ -16,6 +16,7 @@ import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -89,7 +90,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   /** The worker's JMX bean, or null. */
   private final WorkerMBean mbean;
   /** Tickets with parked requests, to answer them if the actor stops first. */
-  private Set<Ticket> watched; // allocated on first use: most workers never wait, and 100k idle ones add up
+  private Object watched; // null, one Ticket, or a Set of them: most waits are one at a time, and 100k idle workers add up
   /** Head of the list of armed timers (the kernel's delayed_work_list). */
   private Timer armed;
   /** Drains in progress; while > 0 only chained queueing is accepted. */
@@ -208,9 +209,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
    * already; answering again is a no-op for them.
    */
   private void settle(Ticket t, List<Request> waiters) {
-    if (watched != null && watched.remove(t) && watched.isEmpty()) {
-      watched = null; // back to the idle footprint
-    }
+    unwatch(t);
     for (Request r : waiters) {
       if (r.op == Op.CANCEL_SYNC) {
         r.work.canceling--;
@@ -545,13 +544,13 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       countCancelled(disarm(tm.work));
     }
     destroyBarrier = new Ticket(null, Ticket.WATCHED);
-    watched().add(destroyBarrier);
+    watch(destroyBarrier);
     lane.push(destroyBarrier);
   }
 
   /** The deadline of destroy(Duration) passed: discard what did not start, name what still runs. */
   private Behavior<Command> onDestroyDeadline() {
-    if (destroyBarrier == null || watched == null || !watched.contains(destroyBarrier)) {
+    if (destroyBarrier == null || !watching(destroyBarrier)) {
       return this; // finished in time
     }
     Set<Ticket> unfinished = new java.util.LinkedHashSet<>();
@@ -608,7 +607,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
         lane.stopped().whenComplete((v, e) -> r.succeed(value));
       }
     }
-    for (Ticket t : watched == null ? Set.<Ticket>of() : watched) {
+    for (Ticket t : watchedTickets()) {
       for (Request r : t.takeWaiters()) {
         handle.answerClosed(r);
       }
@@ -731,22 +730,51 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     if (!t.watch(cancel) || !t.addWaiter(r)) {
       return false; // over already (or the lane has just taken the waiters on its way out)
     }
-    watched().add(t);
+    watch(t);
     return true;
   }
 
   private Ticket barrier(Request r) {
     Ticket b = new Ticket(null, Ticket.WATCHED);
     b.addWaiter(r);
-    watched().add(b);
+    watch(b);
     return b;
   }
 
-  private Set<Ticket> watched() {
+  @SuppressWarnings("unchecked")
+  private void watch(Ticket t) {
     if (watched == null) {
-      watched = new HashSet<>();
+      watched = t;
+    } else if (watched instanceof Ticket only) {
+      if (only != t) {
+        Set<Ticket> set = new HashSet<>();
+        set.add(only);
+        set.add(t);
+        watched = set;
+      }
+    } else {
+      ((Set<Ticket>) watched).add(t);
     }
-    return watched;
+  }
+
+  private void unwatch(Ticket t) {
+    if (watched == t) {
+      watched = null;
+    } else if (watched instanceof Set<?> set && set.remove(t) && set.isEmpty()) {
+      watched = null; // back to the idle footprint
+    }
+  }
+
+  private boolean watching(Ticket t) {
+    return watched == t || (watched instanceof Set<?> set && set.contains(t));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Collection<Ticket> watchedTickets() {
+    if (watched == null) {
+      return List.of();
+    }
+    return watched instanceof Ticket only ? List.of(only) : (Set<Ticket>) watched;
   }
 
   private Ticket drainBarrier(Request drain) {
