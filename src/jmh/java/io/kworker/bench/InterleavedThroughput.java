@@ -40,8 +40,6 @@ public final class InterleavedThroughput {
     long millis = args.length > 1 ? Long.parseLong(args[1]) : 700;
     Path out = Path.of(args.length > 2 ? args[2] : "target/interleaved.json");
     String execution = args.length > 3 ? args[3] : "dedicated";
-    // > 0: also a worker with kworker.idle-spin = spin (the EXPERIMENT setting), in a second system
-    int spin = args.length > 4 ? Integer.parseInt(args[4]) : 0;
 
     ActorSystem<Void> system = Bench.system("interleaved", "");
     KWorker worker = KWorker.create(system, "bench", execution);
@@ -60,29 +58,12 @@ public final class InterleavedThroughput {
       }
       Bench.join(worker.flush());
     };
-    ActorSystem<Void> spinSystem = spin > 0 ? Bench.system("spin", "kworker.idle-spin = " + spin) : null;
-    KWorker spinWorker = spin > 0 ? KWorker.create(spinSystem, "bench", execution) : null;
-    Work[][] spinWorks = new Work[maxProducers][BATCH];
-    for (int p = 0; p < maxProducers; p++) {
-      for (int i = 0; i < BATCH; i++) {
-        spinWorks[p][i] = Work.of("s" + p + "-" + i, QueueThroughput.NOOP);
-      }
-    }
-    Batch kworkerSpin = p -> {
-      for (Work w : spinWorks[p]) {
-        spinWorker.queue(w);
-      }
-      Bench.join(spinWorker.flush());
-    };
     Batch stpeBatch = p -> submitAll(stpe);
     Batch singleBatch = p -> submitAll(single);
 
     Map<String, Object[]> scenarios = new LinkedHashMap<>();
     for (int producers : new int[] {1, 4}) {
       scenarios.put("p" + producers + "_kworker", new Object[] {kworker, producers});
-      if (spin > 0) {
-        scenarios.put("p" + producers + "_kworkerSpin" + spin, new Object[] {kworkerSpin, producers});
-      }
       scenarios.put("p" + producers + "_stpe", new Object[] {stpeBatch, producers});
       scenarios.put("p" + producers + "_singleThreadExecutor", new Object[] {singleBatch, producers});
     }
@@ -133,10 +114,6 @@ public final class InterleavedThroughput {
     results.write(out);
     Bench.join(worker.destroy());
     Bench.terminate(system);
-    if (spin > 0) {
-      Bench.join(spinWorker.destroy());
-      Bench.terminate(spinSystem);
-    }
     Bench.shutdown(stpe);
     Bench.shutdown(single);
   }
