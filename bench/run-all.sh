@@ -14,6 +14,10 @@ if [[ "${1:-all}" != chart ]]; then
   $MVN test-compile
   $MVN exec:exec@jmh -Djmh.args="QueueThroughput -rf json -rff $R/jmh-throughput.json" | tee "$R/jmh-throughput.txt"
   $MVN exec:exec@jmh -Djmh.args="RoundTrip -rf json -rff $R/jmh-roundtrip.json" | tee "$R/jmh-roundtrip.txt"
+  # sample mode writes every sample's histogram (megabytes); keep the percentiles, per-fork p50s in the .txt
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+for b in d: b["primaryMetric"].pop("rawDataHistogram", None)
+json.dump(d, open(sys.argv[1], "w"), indent=1)' "$R/jmh-roundtrip.json"
   bench InterleavedThroughput "31 300 $R/interleaved.json dedicated" | tee "$R/interleaved.txt"
   bench CompletionLatency "7 3000 $R/completion.json" | tee "$R/completion.txt"
   bench ArmedDelayed "5 1000000 $R/armed.json" | tee "$R/armed.txt"
