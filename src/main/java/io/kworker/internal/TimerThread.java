@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * one that had left it may have sent its expiry already, which the actor drops as stale.
  */
 final class TimerThread extends Timers implements Runnable {
-  private static final Logger LOG = LoggerFactory.getLogger(TimerThread.class);
+  private static final Logger LOG = LoggerFactory.getLogger(io.kworker.KWorker.class);
   /** Deadlines are compared by difference, so keep them within 2^62 ns (146 years) of now. */
   private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 1;
   private static final int INITIAL = 16;
