@@ -70,10 +70,20 @@ final class Inbox {
   }
 
   /**
-   * Any thread: links {@code r} in without waking the actor ({@link #TAKEN} or {@link #REFUSED}); it is
-   * served when the actor next drains, before any request linked after it.
+   * Any thread: as {@link #enqueue}, but {@link #WAKE} only if a request linked behind {@code r} may be
+   * unseen by an idle actor; {@code r} alone waits for the actor's next drain. (A producer that linked
+   * behind {@code r} before {@code r} itself was linked may have seen the actor awake and sent no Wake,
+   * while the actor, unable to see past {@code r}'s gap, went idle: Dekker again, on {@code r.next}.)
    */
-  int link(Request r) {
+  int enqueueLazily(Request r) {
+    if (link(r) == REFUSED) {
+      return REFUSED;
+    }
+    return r.next != null && awake == 0 && AWAKE.compareAndSet(this, 0, 1) ? WAKE : TAKEN;
+  }
+
+  /** Any thread: links {@code r} in ({@link #TAKEN}) unless the inbox is closed ({@link #REFUSED}). */
+  private int link(Request r) {
     for (;;) {
       Request t = tail;
       if (t == CLOSED) {

@@ -96,7 +96,7 @@ public final class WorkerHandle {
    * call the run made; then, if no such call is left to serve, the façade callers waiting for it are
    * answered from here.
    *
-   * <p>If that answers every waiter, the report is linked without waking the actor: what is left for the
+   * <p>If that answers every waiter, the report goes in without waking the actor: what is left for the
    * actor (the canceling count, the watched set) can only be observed by a call served after the report,
    * or by a protocol command, which drains the inbox first. So a cancelSync of a running work costs one
    * thread wake-up (lane to caller), as a {@code Future.get} does, not two.
@@ -111,7 +111,7 @@ public final class WorkerHandle {
       answered = waiters.get(i).completesEarly();
     }
     Request report = Request.report(t);
-    int taken = answered ? inbox.link(report) : inbox.enqueue(report);
+    int taken = answered ? inbox.enqueueLazily(report) : inbox.enqueue(report);
     if (taken == Inbox.REFUSED) {
       for (Request r : waiters) {
         answerClosed(r);
