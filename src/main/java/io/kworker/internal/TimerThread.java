@@ -105,6 +105,16 @@ final class TimerThread extends Timers implements Runnable {
     }
   }
 
+  /** Length of the heap's array (for tests). */
+  int capacity() {
+    lock.lock();
+    try {
+      return heap.length;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Ends the thread and forgets every timer; later arms are ignored. */
   void shutdown() {
     lock.lock();

@@ -11,7 +11,9 @@ import akka.actor.testkit.typed.javadsl.ManualTime;
 import com.typesafe.config.ConfigFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -114,7 +116,38 @@ class TimerThreadTest {
       assertTrue(timers.size() <= 2 * i, "cancelled timers are more than half of " + timers.size());
     }
     assertEquals(0, timers.size());
+    assertEquals(16, timers.capacity(), "the array of a heap once large is given back");
     assertTrue(fired.isEmpty());
+  }
+
+  /** After a purge the heap is rebuilt: the timers left still fire in deadline order. */
+  @Test
+  void timersLeftByAPurgeFireInDeadlineOrder() throws Exception {
+    List<Probe> probes = new ArrayList<>();
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      order.add(i);
+    }
+    Collections.shuffle(order, new Random(40));
+    for (int i : order) { // armed in shuffled order, so the heap's array is not sorted
+      Probe p = new Probe("p" + i);
+      timers.arm(p, TimeUnit.MILLISECONDS.toNanos(200 + 2 * i));
+      probes.add(p);
+    }
+    List<Probe> cancelled = new ArrayList<>(probes);
+    Collections.shuffle(cancelled, new Random(21));
+    cancelled = cancelled.subList(0, 21);
+    for (Probe p : cancelled) {
+      timers.cancel(p);
+    }
+    assertTrue(timers.size() <= 19, "the 21st cancel of 40 purges");
+    List<Probe> left = new ArrayList<>(probes);
+    left.removeAll(cancelled);
+    for (Probe p : left) {
+      p.await();
+    }
+    left.sort(Comparator.comparingLong(p -> p.deadline - probes.get(0).deadline));
+    assertEquals(left, fired);
   }
 
   /** A delay of Long.MAX_VALUE ns neither overflows into the past nor delays the timers behind it. */
