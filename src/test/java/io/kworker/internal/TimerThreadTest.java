@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.ManualTime;
 import com.typesafe.config.ConfigFactory;
+import io.kworker.testing.Await;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Collections;
@@ -117,6 +118,22 @@ class TimerThreadTest {
     }
     assertEquals(0, timers.size());
     assertEquals(16, timers.capacity(), "the array of a heap once large is given back");
+    assertTrue(fired.isEmpty());
+  }
+
+  /** A cancelled root that the thread drops leaves the cancelled count right: no early purge after it. */
+  @Test
+  void droppedCancelledRootIsUncounted() {
+    List<Probe> probes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Probe p = new Probe("r" + i);
+      timers.arm(p, TimeUnit.HOURS.toNanos(1) + TimeUnit.MILLISECONDS.toNanos(i));
+      probes.add(p);
+    }
+    timers.cancel(probes.get(0)); // 1 of 4: no purge; the thread drops it, being the root
+    Await.until("the thread dropped the cancelled root", () -> timers.size() == 3);
+    timers.cancel(probes.get(3)); // 1 of 3 is not more than half
+    assertEquals(3, timers.size());
     assertTrue(fired.isEmpty());
   }
 
