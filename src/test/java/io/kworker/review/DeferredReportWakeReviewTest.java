@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.jdi.Bootstrap;
 import com.sun.jdi.Location;
 import com.sun.jdi.ObjectReference;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.StringReference;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
-import com.sun.jdi.connect.AttachingConnector;
-import com.sun.jdi.connect.Connector;
 import com.sun.jdi.event.BreakpointEvent;
 import com.sun.jdi.event.Event;
 import com.sun.jdi.event.EventSet;
@@ -25,10 +22,8 @@ import io.kworker.Work;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
+import io.kworker.testing.Jdi;
 import io.kworker.testing.WorkerTestKit;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,7 +85,7 @@ class DeferredReportWakeReviewTest {
     CompletableFuture<Boolean> cancelled = worker.cancelSync(running).toCompletableFuture();
     assertEquals(1, result(worker.status(running)).canceling(), "the cancelSync is parked on the run");
 
-    VirtualMachine vm = attach(port);
+    VirtualMachine vm = Jdi.attach(port);
     try {
       startEventThread(vm);
       ReferenceType inboxType = vm.classesByName("io.kworker.internal.Inbox").get(0);
@@ -183,7 +178,7 @@ class DeferredReportWakeReviewTest {
   /** A breakpoint on the line {@code skip} lines after the one that reads {@code code} in {@code method}. */
   private static BreakpointRequest breakpoint(VirtualMachine vm, ReferenceType type, String method, String file,
       String code, int skip) throws Exception {
-    int line = lineOf(file, code) + skip;
+    int line = Jdi.lineOf(file, code) + skip;
     Location loc = type.methodsByName(method).get(0).allLineLocations().stream()
         .filter(l -> l.lineNumber() == line).findFirst()
         .orElseThrow(() -> new AssertionError("no code at " + file + ":" + line));
@@ -192,15 +187,6 @@ class DeferredReportWakeReviewTest {
     return bp;
   }
 
-  private static int lineOf(String file, String code) throws Exception {
-    List<String> src = Files.readAllLines(Path.of("src/main/java/io/kworker/internal/" + file));
-    for (int i = 0; i < src.size(); i++) {
-      if (src.get(i).trim().equals(code)) {
-        return i + 1;
-      }
-    }
-    throw new AssertionError("[" + code + "] not found in " + file);
-  }
 
   /** The worker's Inbox object, by its handle's name. */
   private static ObjectReference instanceOf(ReferenceType inboxType, String workerName) {
@@ -212,14 +198,5 @@ class DeferredReportWakeReviewTest {
       }
     }
     throw new AssertionError("no Inbox for worker [" + workerName + "]");
-  }
-
-  private static VirtualMachine attach(String port) throws Exception {
-    AttachingConnector socket = Bootstrap.virtualMachineManager().attachingConnectors().stream()
-        .filter(c -> c.name().equals("com.sun.jdi.SocketAttach")).findFirst().orElseThrow();
-    Map<String, Connector.Argument> args = socket.defaultArguments();
-    args.get("hostname").setValue("127.0.0.1");
-    args.get("port").setValue(port);
-    return socket.attach(args);
   }
 }

@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import akka.Done;
-import com.sun.jdi.Bootstrap;
 import com.sun.jdi.Location;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
-import com.sun.jdi.connect.AttachingConnector;
-import com.sun.jdi.connect.Connector;
 import com.sun.jdi.event.BreakpointEvent;
 import com.sun.jdi.event.Event;
 import com.sun.jdi.event.EventSet;
@@ -23,11 +20,8 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
+import io.kworker.testing.Jdi;
 import io.kworker.testing.WorkerTestKit;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -72,12 +66,12 @@ class DrainGapReviewTest {
     producer.setDaemon(true);
     producer.start();
 
-    VirtualMachine vm = attach(port);
+    VirtualMachine vm = Jdi.attach(port);
     CountDownLatch gapOpen = new CountDownLatch(1);
     AtomicReference<EventSet> held = new AtomicReference<>();
     try {
       ReferenceType inbox = vm.classesByName("io.kworker.internal.Inbox").get(0);
-      int line = linkLine();
+      int line = Jdi.lineOf("Inbox.java", "t.next = r;");
       Method link = inbox.methodsByName("link").get(0);
       Location loc = link.allLineLocations().stream().filter(l -> l.lineNumber() == line).findFirst()
           .orElseThrow(() -> new AssertionError("no code at Inbox.java:" + line));
@@ -141,25 +135,5 @@ class DrainGapReviewTest {
       }
       vm.dispose();
     }
-  }
-
-  /** The line of Inbox.link that links the node after the tail CAS. */
-  private static int linkLine() throws Exception {
-    List<String> src = Files.readAllLines(Path.of("src/main/java/io/kworker/internal/Inbox.java"));
-    for (int i = 0; i < src.size(); i++) {
-      if (src.get(i).trim().equals("t.next = r;")) {
-        return i + 1;
-      }
-    }
-    throw new AssertionError("link line not found in Inbox.java");
-  }
-
-  private static VirtualMachine attach(String port) throws Exception {
-    AttachingConnector socket = Bootstrap.virtualMachineManager().attachingConnectors().stream()
-        .filter(c -> c.name().equals("com.sun.jdi.SocketAttach")).findFirst().orElseThrow();
-    Map<String, Connector.Argument> args = socket.defaultArguments();
-    args.get("hostname").setValue("127.0.0.1");
-    args.get("port").setValue(port);
-    return socket.attach(args);
   }
 }
