@@ -8,9 +8,11 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.pattern.StatusReply;
+import io.kworker.internal.Durations;
 import io.kworker.internal.GetHandle;
 import io.kworker.internal.Instrumentation;
 import io.kworker.internal.Op;
+import io.kworker.internal.Protocol;
 import io.kworker.internal.Settings;
 import io.kworker.internal.WorkCore;
 import io.kworker.internal.WorkerBehavior;
@@ -18,6 +20,7 @@ import io.kworker.internal.WorkerHandle;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -240,16 +243,18 @@ public final class KWorker {
    *     false after the wait. Of many parallel cancels, at most one gives true, and all wait.
    */
   public CompletionStage<Boolean> cancelSync(Work work) {
-    return call(Op.CANCEL_SYNC, work, 0);
+    return call(Op.CANCEL_SYNC, work, Durations.NEVER);
   }
 
   /**
    * {@link #cancelSync(Work)} with escalation: if the run still goes on after {@code grace}, the worker's
-   * thread is interrupted (only while this run lasts). The stage still completes only when the function
-   * has returned. The work sees the request at once through {@link Work#cancelRequested()}.
+   * thread is interrupted (only while this run lasts). A zero grace interrupts at once; a grace of 100
+   * years or more ({@code ChronoUnit.FOREVER.getDuration()}, say) never does. The stage still completes
+   * only when the function has returned. The work sees the request at once through
+   * {@link Work#cancelRequested()}.
    */
   public CompletionStage<Boolean> cancelSync(Work work, Duration grace) {
-    return call(Op.CANCEL_SYNC, work, Math.max(1, nanos(grace)));
+    return call(Op.CANCEL_SYNC, work, nanos(grace));
   }
 
   /**
@@ -349,7 +354,8 @@ public final class KWorker {
   /**
    * {@link #destroy()} with a deadline: if queued works have not all run by then, those that have not
    * started are discarded and the stage completes with a report naming them and the one still
-   * running, instead of waiting for it.
+   * running, instead of waiting for it. A zero deadline discards at once what has not started; one of
+   * 100 years or more is {@link #destroy()}.
    */
   public CompletionStage<DestroyReport> destroy(Duration deadline) {
     return call(Op.DESTROY_REPORT, null, nanos(deadline));
@@ -364,11 +370,7 @@ public final class KWorker {
   }
 
   private static long nanos(Duration d) {
-    Objects.requireNonNull(d, "duration");
-    if (d.isNegative()) {
-      throw new IllegalArgumentException("negative duration " + d);
-    }
-    return d.compareTo(Duration.ofDays(365 * 100)) > 0 ? Long.MAX_VALUE : d.toNanos();
+    return Durations.toNanos(d, "duration");
   }
 
   /** Façades of the same worker are equal. */
@@ -408,6 +410,7 @@ public final class KWorker {
     public Queue {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -418,6 +421,7 @@ public final class KWorker {
       Objects.requireNonNull(work, "work");
       nanos(delay);
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -428,6 +432,7 @@ public final class KWorker {
       Objects.requireNonNull(work, "work");
       nanos(delay);
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -436,6 +441,7 @@ public final class KWorker {
     public FlushWork {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -443,21 +449,26 @@ public final class KWorker {
   public record FlushWorker(ActorRef<StatusReply<Done>> replyTo) implements Command {
     public FlushWorker {
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
-  /** See {@link KWorker#cancelSync(Work, Duration)}; a zero grace never interrupts. */
+  /**
+   * See {@link KWorker#cancelSync(Work, Duration)}: a zero grace interrupts at once, one of 100 years or
+   * more never does.
+   */
   public record CancelSync(Work work, Duration grace, ActorRef<StatusReply<Boolean>> replyTo)
       implements Command {
     public CancelSync {
       Objects.requireNonNull(work, "work");
       nanos(grace);
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
 
-    /** The kernel-exact cancel-sync, without interrupt. */
+    /** The kernel-exact cancel-sync ({@link KWorker#cancelSync(Work)}): it never interrupts. */
     public CancelSync(Work work, ActorRef<StatusReply<Boolean>> replyTo) {
-      this(work, Duration.ZERO, replyTo);
+      this(work, ChronoUnit.FOREVER.getDuration(), replyTo);
     }
   }
 
@@ -466,6 +477,7 @@ public final class KWorker {
     public Cancel {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -474,6 +486,7 @@ public final class KWorker {
     public FlushDelayed {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -482,6 +495,7 @@ public final class KWorker {
     public Disable {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -490,6 +504,7 @@ public final class KWorker {
     public DisableSync {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -498,6 +513,7 @@ public final class KWorker {
     public Enable {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -506,6 +522,7 @@ public final class KWorker {
     public EnableAndQueue {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -513,6 +530,7 @@ public final class KWorker {
   public record Drain(ActorRef<StatusReply<Done>> replyTo) implements Command {
     public Drain {
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -521,6 +539,7 @@ public final class KWorker {
     public GetStatus {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -528,6 +547,7 @@ public final class KWorker {
   public record Destroy(ActorRef<StatusReply<Done>> replyTo) implements Command {
     public Destroy {
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 
@@ -537,6 +557,7 @@ public final class KWorker {
     public DestroyWithin {
       nanos(deadline);
       Objects.requireNonNull(replyTo, "replyTo");
+      Protocol.created(this);
     }
   }
 }

@@ -7,7 +7,9 @@ import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigException;
 import io.kworker.internal.Instrumentation;
+import io.kworker.internal.Names;
 import io.kworker.internal.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +78,9 @@ public final class KWorkers implements Extension {
   private final Config config;
   private final String phase;
   private final Duration deadline;
+  /** The shutdown phase's timeout, or null without a phase. */
+  private final Duration phaseTimeout;
+  private static final String DEADLINE = "shutdown.destroy-deadline";
   private final ConcurrentHashMap<String, KWorker> workers = new ConcurrentHashMap<>();
   /** Each worker's shutdown deadline: its block's {@code shutdown.destroy-deadline}, else the default. */
   private final ConcurrentHashMap<String, Duration> deadlines = new ConcurrentHashMap<>();
@@ -86,11 +91,35 @@ public final class KWorkers implements Extension {
     this.system = system;
     this.config = system.settings().config().getConfig("kworker");
     this.phase = config.getString("shutdown.phase");
-    this.deadline = config.getDuration("shutdown.destroy-deadline");
+    // throws IllegalArgumentException naming the known phases if the phase does not exist
+    this.phaseTimeout = phase.isEmpty() ? null
+        : Duration.ofNanos(CoordinatedShutdown.get(system).timeout(phase).toNanos());
+    this.deadline = destroyDeadline(config, "kworker." + DEADLINE);
     if (!phase.isEmpty()) {
-      // throws IllegalArgumentException naming the known phases if the phase does not exist
       CoordinatedShutdown.get(system).addTask(phase, "kworker-destroy-workers", this::destroyAll);
     }
+  }
+
+  /**
+   * A worker's shutdown deadline, checked before anything is created: at least 0 and below the phase's
+   * timeout, so that the report is logged and a work still running at the deadline may still return
+   * within the phase (past the timeout, CoordinatedShutdown moves on and a later phase could close a
+   * resource under it).
+   */
+  private Duration destroyDeadline(Config c, String path) {
+    Duration d;
+    try {
+      d = c.getDuration(DEADLINE);
+    } catch (ConfigException e) {
+      throw new ConfigException.BadValue(path, e.getMessage(), e);
+    }
+    boolean tooLong = phaseTimeout != null && d.compareTo(phaseTimeout) >= 0;
+    if (d.isNegative() || tooLong) {
+      throw new IllegalArgumentException(path + " = " + d + " is out of range: it must be at least 0"
+          + (phaseTimeout == null ? "" : " and below " + phaseTimeout + ", the timeout of shutdown phase ["
+              + phase + "] (akka.coordinated-shutdown.phases." + phase + ".timeout)"));
+    }
+    return d;
   }
 
   /**
@@ -116,12 +145,18 @@ public final class KWorkers implements Extension {
       throw new IllegalStateException("actor system [" + system.name() + "] is shutting down: its workers "
           + "are destroyed, so worker [" + name + "] is not created");
     }
+    // Everything that can fail comes before the worker exists: a bad block starts nothing.
     Config block = workerConfig(name);
-    w = KWorker.create(system, name, Settings.from(block), Instrumentation.from(block));
-    deadlines.put(name, block.getDuration("shutdown.destroy-deadline"));
+    Settings settings = Settings.from(block);
+    Instrumentation instrumentation = Instrumentation.from(block);
+    Duration own = config.hasPath(ConfigUtil.joinPath("workers", name, "shutdown", "destroy-deadline"))
+        ? destroyDeadline(block, ConfigUtil.joinPath("kworker", "workers", name, "shutdown", "destroy-deadline"))
+        : deadline;
+    w = KWorker.create(system, name, settings, instrumentation);
+    deadlines.put(name, own);
     workers.put(name, w);
-    LOG.debug("Worker [{}] created from {} (execution {})", name,
-        isConfigured(name) ? "kworker.workers." + name : "the kworker defaults", block.getString("execution"));
+    LOG.debug("Worker [{}] created from {} (execution {})", Names.safe(name),
+        isConfigured(name) ? "kworker.workers." + Names.safe(name) : "the kworker defaults", settings.execution());
     return w;
   }
 
@@ -193,33 +228,47 @@ public final class KWorkers implements Extension {
     }
     return destroyed.handle((report, error) -> {
       if (error != null) {
-        LOG.error("Worker [{}] could not be destroyed in shutdown phase [{}]", w.name(), phase, error);
-        return null;
+        // never let a failed destroy end the phase's wait early: fall back to the unbounded one
+        LOG.error("Worker [{}] could not be destroyed with its deadline in shutdown phase [{}]; destroying "
+            + "it without one", Names.safe(w.name()), phase, error);
+        return FAILED;
       }
       if (report.completed()) {
-        LOG.debug("Worker [{}] destroyed in shutdown phase [{}]", w.name(), phase);
+        LOG.debug("Worker [{}] destroyed in shutdown phase [{}]", Names.safe(w.name()), phase);
         return null;
       }
       LOG.warn("Worker [{}] missed its shutdown deadline of {} ms: discarded works {}, still running {}; the "
-          + "phase waits for the running work to return", w.name(), deadline.toMillis(), names(report.discarded()),
+          + "phase waits for the running work to return", Names.safe(w.name()), deadline.toMillis(),
+          names(report.discarded()),
           names(report.stillRunning()));
       return report;
     }).thenCompose(report -> {
+      if (report == FAILED) {
+        return w.destroy().handle((d, e) -> {
+          if (e != null) {
+            LOG.error("Worker [{}] could not be destroyed in shutdown phase [{}]", Names.safe(w.name()), phase, e);
+          }
+          return (Void) null;
+        });
+      }
       if (report == null) {
         return CompletableFuture.<Void>completedFuture(null);
       }
       // On a destroyed worker flush() completes once the thread has returned from its last work.
       return w.flush().handle((d, e) -> {
-        LOG.info("Worker [{}]: the work still running at the shutdown deadline has returned", w.name());
+        LOG.info("Worker [{}]: the work still running at the shutdown deadline has returned", Names.safe(w.name()));
         return (Void) null;
       });
     }).toCompletableFuture();
   }
 
+  /** Marks a destroy that failed, to fall back to the unbounded one. */
+  private static final DestroyReport FAILED = new DestroyReport(false, List.of(), List.of());
+
   private static List<String> names(List<Work> works) {
     List<String> names = new ArrayList<>(works.size());
     for (Work work : works) {
-      names.add(work.name());
+      names.add(Names.safe(work.name()));
     }
     return names;
   }

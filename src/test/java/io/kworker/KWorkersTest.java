@@ -193,7 +193,7 @@ class KWorkersTest {
   @Test
   void shutdownDeadlineDiscardsQueuedWorksAndWaitsForTheRunningOne() throws Exception {
     ActorTestKit kit = ActorTestKit.create("cs-deadline", ConfigFactory.parseString("""
-        kworker.shutdown.destroy-deadline = 1h              # the default...
+        kworker.shutdown.destroy-deadline = 4s              # the default...
         kworker.workers.slow.shutdown.destroy-deadline = 50ms  # ...and this worker's own
         kworker.shutdown.phase = before-service-unbind
         """).withFallback(ActorTestKit.applicationTestConfig()));

@@ -49,7 +49,11 @@ class TimerThreadDelayTest {
     assertEquals(1, runs.get());
   }
 
-  /** A cancelled timer never runs its work, and a re-armed one runs once, at the new expiry. */
+  /**
+   * A cancelled timer never runs its work, and a re-armed one runs once, at the new expiry. Fixed: the
+   * test required the cancel to reach the worker within the 10 ms delay, which a loaded machine missed
+   * once; now either order is accepted, each with its exact outcome.
+   */
   @Test
   void cancelAndModOnTheTimerThread() {
     KWorker worker = kit.newWorker("real-mod");
@@ -59,13 +63,13 @@ class TimerThreadDelayTest {
     DelayedWork witness = rec.delayed("witness");
     assertTrue(result(worker.queueDelayed(cancelled, Duration.ofMillis(10))));
     assertTrue(result(worker.queueDelayed(moved, Duration.ofHours(1))));
-    assertTrue(result(worker.cancel(cancelled)));
+    boolean removed = result(worker.cancel(cancelled)); // false only if its expiry was served first
     assertTrue(result(worker.modDelayed(moved, Duration.ofMillis(10))), "it was pending");
     assertTrue(result(worker.queueDelayed(witness, Duration.ofMillis(50))));
     Await.until("witness ran", () -> rec.runs("witness") == 1);
     Await.until("moved ran", () -> rec.runs("moved") == 1);
     result(worker.flush());
-    assertEquals(0, rec.runs("cancelled"));
+    assertEquals(removed ? 0 : 1, rec.runs("cancelled"), "cancel gave " + removed);
     assertEquals(1, rec.runs("moved"));
     assertFalse(result(worker.cancel(moved)), "nothing left to cancel");
   }

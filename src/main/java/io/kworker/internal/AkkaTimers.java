@@ -30,14 +30,14 @@ final class AkkaTimers extends Timers {
     Cancellable task;
     long remainingNanos;
 
-    Stepped(WorkCore work, ActorRef<KWorker.Command> target) {
-      super(work, target);
+    Stepped(Object subject, ActorRef<KWorker.Command> target) {
+      super(subject, target);
     }
   }
 
   @Override
-  Timer newTimer(WorkCore work, ActorRef<KWorker.Command> target) {
-    return new Stepped(work, target);
+  Timer newTimer(Object subject, ActorRef<KWorker.Command> target) {
+    return new Stepped(subject, target);
   }
 
   @Override

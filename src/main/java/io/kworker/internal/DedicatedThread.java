@@ -14,14 +14,24 @@ import java.util.concurrent.locks.LockSupport;
  * LockSupport's permit covers an unpark that comes before the park.
  */
 final class DedicatedThread implements Executor {
-  private final Thread thread;
+  private final Kthread thread;
   private volatile Runnable pending;
   private volatile boolean shutdown;
   private volatile boolean started;
 
   DedicatedThread(String name) {
-    thread = new Thread(this::loop, name);
+    thread = new Kthread(this::loop, name);
     thread.setDaemon(true); // a work that never returns must not keep the JVM alive
+  }
+
+  /** A worker's own thread: it knows its lane without a thread local. */
+  static final class Kthread extends Thread {
+    /** The lane whose drain runs here; written and read only by this thread. */
+    Lane lane;
+
+    Kthread(Runnable body, String name) {
+      super(body, name);
+    }
   }
 
   @Override
@@ -55,7 +65,11 @@ final class DedicatedThread implements Executor {
       Runnable drain = pending;
       if (drain != null) {
         pending = null;
-        drain.run();
+        try {
+          drain.run();
+        } catch (Throwable e) {
+          // the lane catches its own failures; nothing may end this thread while its worker lives
+        }
       } else if (shutdown) {
         return;
       } else {

@@ -3,9 +3,14 @@ package io.kworker.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -19,11 +24,22 @@ import org.slf4j.MDC;
  * The drain runs on a dedicated thread (the default) or on a shared dispatcher, where it yields the
  * thread after {@code batch} works. At most one drain runs at a time ({@link #scheduled}), so works of
  * one worker never overlap and run in FIFO order. The lane touches no worker state but the tickets, and
- * it reports back only for the instances that the actor watches.
+ * it reports back only for the instances that the actor watches, or whose run made protocol commands.
+ *
+ * <p>The actor unlinks a revoked instance from the queue ({@link #revoked}), so that a cancelled work and
+ * what it captured can be collected while a long run holds the lane; it never unlinks the tail (the next
+ * push does) nor a watched ticket (a flush waiting for it keeps its place in the queue).
+ *
+ * <p>The lane survives any throwable in its own bookkeeping (an OutOfMemoryError on the way out of a
+ * work, say): a claimed instance is always finished, a report is retried until it is delivered, and the
+ * thread goes on with the next work; the failure is logged once per episode.
  */
 final class Lane implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(io.kworker.KWorker.class);
   private static final VarHandle SCHEDULED;
   private static final VarHandle HEAD;
+  /** The lane draining on this thread, for threads that are not a worker's own (shared dispatchers). */
+  private static final ThreadLocal<Lane> DRAINING = new ThreadLocal<>();
 
   static {
     try {
@@ -53,6 +69,14 @@ final class Lane implements Runnable {
   /** 1 while a drain is submitted or running. */
   private volatile int scheduled;
   private volatile boolean closed;
+  /**
+   * Runs that created protocol commands the actor has not heard the end of, each with the commands not
+   * matched yet (guarded by {@code this}; the volatile count lets the actor skip the lock when none).
+   */
+  private final java.util.List<Commands> commanders = new java.util.ArrayList<>(0);
+  private volatile int commanderCount;
+  /** Drain side: the bookkeeping is failing (logged once until it recovers). */
+  private boolean troubled;
 
   Lane(WorkerHandle handle, Executor executor, int batch) {
     this.handle = handle;
@@ -71,11 +95,39 @@ final class Lane implements Runnable {
 
   /** Actor: appends an instance (or a barrier) at the tail. */
   void push(Ticket t) {
-    tail.setNext(t);
+    Ticket last = tail;
+    t.prev = last;
+    last.setNext(t);
     tail = t;
+    if (last.phase() == Ticket.REVOKED) {
+      skip(last); // it could not be unlinked while it was the tail
+    }
     if (scheduled == 0 && SCHEDULED.compareAndSet(this, 0, 1)) {
       submit();
     }
+  }
+
+  /** Actor: {@code t}, just revoked, will never run: unlink it unless it is the tail. */
+  void revoked(Ticket t) {
+    if (t != tail) {
+      skip(t);
+    }
+  }
+
+  /**
+   * Actor: unlinks a revoked ticket that is not the tail, unless the lane has reached it already or a
+   * flush waits for it. The ticket keeps its own link, so a lane standing on it still finds its way on.
+   */
+  private void skip(Ticket t) {
+    Ticket p = t.prev;
+    Ticket n = t.next();
+    if (p == null || n == null || n == t || t.isWatched()) {
+      return;
+    }
+    if (p.casNext(t, n)) {
+      n.prev = p;
+    }
+    t.prev = null;
   }
 
   private void submit() {
@@ -120,37 +172,124 @@ final class Lane implements Runnable {
     }
   }
 
-  @Override
-  public void run() {
-    runner = Thread.currentThread();
-    // MDC: the worker's name once per drain, the work's name per work (one map put), both cleared
-    // (or the outer values restored) when the drain hands the thread back.
-    String outerWorker = null;
-    String outerWork = null;
-    if (mdc) {
-      outerWorker = MDC.get(Instrumentation.MDC_WORKER);
-      outerWork = MDC.get(Instrumentation.MDC_WORK);
-      MDC.put(Instrumentation.MDC_WORKER, handle.name());
+  // ---------------------------------------------------------------- protocol commands made by runs
+
+  /** The lane whose drain runs on the calling thread, or null. */
+  static Lane onCallerThread() {
+    Thread t = Thread.currentThread();
+    return t instanceof DedicatedThread.Kthread k ? k.lane : DRAINING.get();
+  }
+
+  /**
+   * Any thread, from a protocol command's constructor: if the caller is a work running on a lane, the
+   * command counts as a call of that run, as a façade call does: the run is not over until the actor has
+   * heard that every command it created has been sent ({@link WorkerHandle#runOver}, sent by the lane
+   * after the run, so behind those commands in the actor's mailbox).
+   */
+  static void commandCreated(Object command) {
+    Lane lane = onCallerThread();
+    Ticket t = lane == null ? null : lane.current;
+    if (t != null) {
+      lane.addCommand(t, command);
     }
-    try {
-      drain();
-    } finally {
-      if (mdc) {
-        restore(Instrumentation.MDC_WORKER, outerWorker);
-        restore(Instrumentation.MDC_WORK, outerWork);
+  }
+
+  /** One run's protocol commands that the actor has not matched to a request yet. */
+  private record Commands(Ticket run, java.util.List<Object> made) {}
+
+  private synchronized void addCommand(Ticket t, Object command) {
+    if (t.markCommanded()) {
+      t.addCall(); // released by the actor on the lane's RunOver
+      commanders.add(new Commands(t, new java.util.ArrayList<>(1)));
+      commanderCount = commanders.size();
+    }
+    for (Commands c : commanders) {
+      if (c.run() == t) {
+        c.made().add(command);
+        return;
       }
     }
   }
 
-  private static void restore(String key, String value) {
-    if (value == null) {
-      MDC.remove(key);
+  /** Actor: the run on this lane that created {@code command}, if it was created inside one. */
+  Ticket commander(Object command) {
+    if (commanderCount == 0) {
+      return null;
+    }
+    synchronized (this) {
+      for (Commands c : commanders) {
+        for (int i = 0; i < c.made().size(); i++) {
+          if (c.made().get(i) == command) { // identity: records are equal by value
+            c.made().remove(i);
+            return c.run();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Actor, on RunOver: forgets the run's commands (those not matched went elsewhere, or nowhere); false
+   * if this was known already (a repeated message).
+   */
+  synchronized boolean commandsOver(Ticket t) {
+    for (int i = 0; i < commanders.size(); i++) {
+      if (commanders.get(i).run() == t) {
+        commanders.remove(i);
+        commanderCount = commanders.size();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- the drain
+
+  @Override
+  public void run() {
+    Thread me = Thread.currentThread();
+    runner = me;
+    boolean own = me instanceof DedicatedThread.Kthread;
+    if (own) {
+      ((DedicatedThread.Kthread) me).lane = this;
     } else {
-      MDC.put(key, value);
+      DRAINING.set(this);
+    }
+    Map<String, String> outer = null;
+    boolean done = false;
+    try {
+      outer = MDC.getCopyOfContextMap();
+      drain(outer);
+      done = true;
+    } catch (Throwable e) {
+      trouble("its drain loop", null, e); // the loop catches everything per work; this is the loop itself
+    } finally {
+      if (!own) {
+        DRAINING.remove();
+      }
+      restoreMdc(outer);
+      if (!done) {
+        resume();
+      }
     }
   }
 
-  private void drain() {
+  /** After a drain that failed in its own loop: drain again, on a fresh start of the executor. */
+  private void resume() {
+    if (closed) {
+      stopped.complete(null);
+      return;
+    }
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    try {
+      submit();
+    } catch (Throwable e) {
+      trouble("restarting its drain", null, e);
+    }
+  }
+
+  private void drain(Map<String, String> outer) {
     int ran = 0;
     for (;;) {
       if (closed) {
@@ -175,50 +314,133 @@ final class Lane implements Runnable {
       Ticket past = head;
       HEAD.setRelease(this, t);
       past.unlink();
-      runOne(t);
-      if (++ran == batch) {
-        submit(); // yield a shared thread; `scheduled` stays 1
+      runOne(t, outer);
+      if (++ran == batch && yieldThread()) {
         return;
       }
     }
   }
 
-  private void runOne(Ticket t) {
-    if (!t.claim()) {
-      if (t.isWatched()) {
-        handle.report(t); // a revoked instance still marks a flush barrier's place
-      }
-      return;
+  /** Hands a shared thread back after a batch; `scheduled` stays 1. False: go on here instead. */
+  private boolean yieldThread() {
+    try {
+      submit();
+      return true;
+    } catch (Throwable e) {
+      trouble("handing its thread back", null, e);
+      return false;
     }
-    WorkCore work = t.work;
-    if (work != null) {
-      current = t;
-      if (mdc) {
-        MDC.put(Instrumentation.MDC_WORK, work.name());
-      }
-      long start = timings ? System.nanoTime() : 0;
+  }
+
+  private void runOne(Ticket t, Map<String, String> outer) {
+    boolean watched;
+    if (!t.claim()) {
+      watched = t.isWatched(); // a revoked instance still marks a flush barrier's place
+    } else {
       try {
-        work.run();
-      } catch (Throwable e) {
-        stats.failed();
-        try {
-          handle.workFailed(work, e);
-        } catch (Throwable logging) {
-          // even a throwable that cannot be logged must not end the lane
+        if (t.work != null) {
+          run(t, outer);
         }
       } finally {
-        current = null;
-        if (timings) {
-          stats.ran(start - t.queuedAt, System.nanoTime() - start);
-        } else {
-          stats.ran();
-        }
+        watched = t.finish(); // allocates nothing, so a claimed instance is always finished
+        Thread.interrupted(); // an interrupt aimed at this run must not reach the next one
       }
     }
-    boolean watched = t.finish();
-    Thread.interrupted(); // an interrupt aimed at this run must not reach the next one
-    if (watched) {
-      handle.report(t);
+    if (t.commanded() || (watched && commanderCount > 0)) {
+      // through the mailbox, behind the commands of this run or of an earlier one that the actor may
+      // not have served yet (a drain barrier must not overtake a chained Queue command)
+      deliver(t, true);
+    } else if (watched) {
+      deliver(t, false);
+    }
+  }
+
+  private void run(Ticket t, Map<String, String> outer) {
+    WorkCore work = t.work;
+    current = t;
+    long start = 0;
+    try {
+      if (mdc) {
+        MDC.put(Instrumentation.MDC_WORKER, handle.logName());
+        MDC.put(Instrumentation.MDC_WORK, work.logName());
+      }
+      if (timings) {
+        start = System.nanoTime();
+      }
+    } catch (Throwable e) {
+      trouble("setting up work", work, e); // the work still runs
+    }
+    try {
+      work.run();
+    } catch (Throwable e) {
+      stats.failed();
+      try {
+        handle.workFailed(work, e);
+      } catch (Throwable logging) {
+        // even a throwable that cannot be logged must not end the lane
+      }
+    } finally {
+      current = null;
+    }
+    try {
+      if (timings) {
+        stats.ran(start - t.queuedAt, System.nanoTime() - start);
+      } else {
+        stats.ran();
+      }
+      restoreMdc(outer); // what the work put in the MDC must not reach the next one
+      troubled = false;
+    } catch (Throwable e) {
+      trouble("its bookkeeping after work", work, e);
+    }
+  }
+
+  /**
+   * Tells the actor that {@code t} is over: its report through the inbox, or a {@link RunOver} through
+   * the mailbox, behind protocol commands that runs sent from this thread. Retried until it is
+   * delivered: a lost report would leave its waiters hanging.
+   */
+  private void deliver(Ticket t, boolean commands) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        if (commands) {
+          handle.runOver(t);
+        } else {
+          handle.report(t);
+        }
+        return;
+      } catch (Throwable e) {
+        trouble("reporting the end of work", t.work, e);
+        if (closed && attempt > 100) {
+          return; // the worker is gone: its PostStop has answered the waiters
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(100, 1L << Math.min(attempt, 7))));
+      }
+    }
+  }
+
+  /**
+   * Logs a failure of the lane's own bookkeeping once per episode. Its callers build no string: under an
+   * OutOfMemoryError the log line itself may fail, and then it is tried again next time.
+   */
+  private void trouble(String during, WorkCore work, Throwable e) {
+    if (troubled) {
+      return;
+    }
+    troubled = true;
+    try {
+      LOG.error("Worker [{}] failed in {} [{}]; its thread goes on", handle.logName(), during,
+          work == null ? "-" : work.logName(), e);
+    } catch (Throwable logging) {
+      troubled = false;
+    }
+  }
+
+  private static void restoreMdc(Map<String, String> outer) {
+    if (outer == null) {
+      MDC.clear();
+    } else {
+      MDC.setContextMap(outer);
     }
   }
 

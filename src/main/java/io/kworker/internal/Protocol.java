@@ -4,8 +4,16 @@ import io.kworker.KWorker;
 import java.time.Duration;
 
 /** Maps the public protocol records to requests. INTERNAL API. */
-final class Protocol {
+public final class Protocol {
   private Protocol() {}
+
+  /**
+   * Called by every protocol command's constructor: a command created by a work running on a worker's
+   * thread counts as a call of that run (see {@link Lane#commandCreated}).
+   */
+  public static void created(KWorker.Command command) {
+    Lane.commandCreated(command);
+  }
 
   /** The request for a public command, or null if {@code c} is not one. */
   static Request toRequest(KWorker.Command c) {
@@ -50,6 +58,6 @@ final class Protocol {
   }
 
   private static long nanos(Duration d) {
-    return d.compareTo(Duration.ofDays(365 * 100)) > 0 ? Long.MAX_VALUE : d.toNanos();
+    return Durations.toNanos(d, "duration");
   }
 }

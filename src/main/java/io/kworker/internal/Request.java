@@ -17,7 +17,12 @@ final class Request {
   /** Delay, grace period or deadline, in nanoseconds; meaning depends on {@link #op}. */
   final long nanos;
   /** The instance running on this worker's lane that made the call, or null. */
-  final Ticket caller;
+  Ticket caller;
+  /**
+   * A façade call counted in its caller's {@link Ticket#addCall calls}, to uncount once served. A protocol
+   * command of a run is not: its run counts once for all of them, until the lane's {@link RunOver}.
+   */
+  boolean countedCall;
   /** For {@link Op#REPORT}: the instance that is over. */
   final Ticket report;
   private final CompletableFuture<Object> future;
@@ -29,6 +34,10 @@ final class Request {
   /** Drain: the worker's dispatch count when the current barrier went in, and the rounds so far. */
   long mark;
   int rounds;
+  /** cancelSync's grace timer, destroy(deadline)'s deadline timer, while armed. */
+  Timer timer;
+  /** destroy(deadline): when the deadline passes (System.nanoTime), unless it is {@link Durations#NEVER}. */
+  long deadline;
 
   Request(Op op, WorkCore work, long nanos, Ticket caller, CompletableFuture<Object> future,
       ActorRef<StatusReply<Object>> replyTo) {
@@ -36,6 +45,7 @@ final class Request {
     this.work = work;
     this.nanos = nanos;
     this.caller = caller;
+    this.countedCall = caller != null;
     this.report = null;
     this.future = future;
     this.replyTo = replyTo;
@@ -108,6 +118,6 @@ final class Request {
 
   @Override
   public String toString() {
-    return op + (work == null ? "" : "(" + work.name() + ")");
+    return op + (work == null ? "" : "(" + work.logName() + ")");
   }
 }

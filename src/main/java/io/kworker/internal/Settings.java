@@ -44,8 +44,13 @@ public record Settings(String execution, int throughput, String actorDispatcher,
     return new Settings(execution, throughput, actorDispatcher, inboxBatch, wrapTimeout);
   }
 
-  /** Fails fast, on the caller's thread, if {@link #execution} names no configured dispatcher. */
+  /**
+   * Fails fast, on the caller's thread, before a worker is spawned: if the actor system's {@code kworker}
+   * block is bad (its settings and timers are made here, once per system) or {@link #execution} names no
+   * configured dispatcher.
+   */
   public Settings validate(ActorSystem<?> system) {
+    PerSystem.get(system);
     if (!dedicated()) {
       system.dispatchers().lookup(DispatcherSelector.fromConfig(execution));
     }

@@ -38,6 +38,8 @@ final class Ticket {
   static final int CANCEL = 8;
   /** Held by the actor while it interrupts the running instance; finish() waits for it to clear. */
   private static final int INTERRUPTING = 16;
+  /** Set by the lane when this run creates a protocol command: the actor must hear when it is over. */
+  private static final int COMMANDED = 32;
 
   private static final VarHandle STATE;
   private static final VarHandle CALLS;
@@ -68,6 +70,12 @@ final class Ticket {
   private volatile int calls;
   /** Link in the lane's queue: written by the actor, read by the lane. */
   private volatile Ticket next;
+  /**
+   * The ticket before this one in the lane's queue, so that the actor can unlink a revoked instance
+   * ({@link Lane#revoked}). A hint, written by the actor and cleared by the lane once it has passed this
+   * ticket (so that passed tickets do not chain back to the first one): null means "unknown".
+   */
+  Ticket prev;
   /** System.nanoTime() when the actor handed it to the lane, if timings are on (actor, then lane). */
   long queuedAt;
   /**
@@ -142,6 +150,16 @@ final class Ticket {
     }
   }
 
+  /** Lane, during this run: marks its first protocol command; false if it had one already. */
+  boolean markCommanded() {
+    return ((int) STATE.getAndBitwiseOr(this, COMMANDED) & COMMANDED) == 0;
+  }
+
+  /** Whether this run created protocol commands. */
+  boolean commanded() {
+    return (state & COMMANDED) != 0;
+  }
+
   /** Actor: interrupts {@code thread} only if this instance is running on it now. */
   void interruptWhileRunning(Thread thread) {
     for (;;) {
@@ -180,6 +198,12 @@ final class Ticket {
    */
   void unlink() {
     NEXT.setRelease(this, this);
+    prev = null;
+  }
+
+  /** Actor: links past {@code skipped}, if the lane has not moved past this ticket yet. */
+  boolean casNext(Ticket skipped, Ticket successor) {
+    return NEXT.compareAndSet(this, skipped, successor);
   }
 
   // ---- actor side ----
@@ -232,18 +256,30 @@ final class Ticket {
     }
   }
 
-  /** Takes the waiters, once: the lane when it reports, or the actor when it settles; oldest first. */
+  /**
+   * Takes the waiters, once: the lane when it reports, or the actor when it settles; oldest first. It
+   * allocates before it takes, so an OutOfMemoryError on the lane's way out loses no waiter.
+   */
   List<Request> takeWaiters() {
-    Object w = WAITERS.getAndSet(this, TAKEN);
-    if (w == TAKEN || w == null) {
-      return List.of();
+    for (;;) {
+      Object w = waiters;
+      if (w == TAKEN) {
+        return List.of();
+      }
+      List<Request> list;
+      if (w == null) {
+        list = List.of();
+      } else {
+        list = new ArrayList<>(2);
+        for (Waiter n = (Waiter) w; n != null; n = n.next) {
+          list.add(n.request);
+        }
+        Collections.reverse(list);
+      }
+      if (WAITERS.compareAndSet(this, w, TAKEN)) {
+        return list;
+      }
     }
-    List<Request> list = new ArrayList<>(2);
-    for (Waiter n = (Waiter) w; n != null; n = n.next) {
-      list.add(n.request);
-    }
-    Collections.reverse(list);
-    return list;
   }
 
   private record Waiter(Request request, Waiter next) {}

@@ -36,9 +36,9 @@ abstract class Timers {
     return timers;
   }
 
-  /** A timer for {@code work}, not armed yet. */
-  Timer newTimer(WorkCore work, ActorRef<KWorker.Command> target) {
-    return new Timer(work, target);
+  /** A timer for {@code subject} (see {@link Timer}), not armed yet. */
+  Timer newTimer(Object subject, ActorRef<KWorker.Command> target) {
+    return new Timer(subject, target);
   }
 
   /** Actor: arms {@code t} to fire once, {@code delayNanos} (> 0) from now. */

@@ -27,6 +27,8 @@ public abstract class WorkCore {
   }
 
   private final String name;
+  /** The name as it goes into logs and messages (see {@link Names}); the same string if it is clean. */
+  private final String logName;
   private volatile WorkerHandle bound;
 
   /** The newest instance handed to the lane; it may be queued, running, finished or revoked. */
@@ -42,6 +44,7 @@ public abstract class WorkCore {
 
   protected WorkCore(String name) {
     this.name = Objects.requireNonNull(name, "work name");
+    this.logName = Names.safe(name);
   }
 
   /** Runs the work's function once, on the lane's thread. */
@@ -49,6 +52,11 @@ public abstract class WorkCore {
 
   public final String name() {
     return name;
+  }
+
+  /** The name with control characters escaped, for log lines, the MDC and error messages. */
+  public final String logName() {
+    return logName;
   }
 
   /** The worker this work was last queued on, or null if it was never queued. */

@@ -14,7 +14,6 @@ import io.kworker.KWorker.Command;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -57,10 +56,14 @@ import org.slf4j.LoggerFactory;
  *   cancelSync / disableSync   the same, then if running: canceling++ (cancelSync only), watch the
  *                              running ticket; when it is over the lane answers façade callers at
  *                              once and queues a report in the inbox, behind the run's own calls;
- *                              serving the report does canceling-- before any later call is served
+ *                              serving the report does canceling-- before any later call is served.
+ *                              A grace of 0 interrupts the run at once, a finite one when its timer
+ *                              fires (armed before anything changes), NEVER not at all
  *   flush(work)                watch the queued instance, else the running one, else answer at once
  *   flush() / drain / destroy  a barrier ticket at the tail (drain repeats it until no work was queued
- *                              since the barrier); destroy then closes the lane and stops the actor
+ *                              since the barrier); destroy then closes the lane and stops the actor.
+ *                              destroy(deadline): at the deadline (0: at once), discard what has not
+ *                              started and stop, naming what still runs
  *
  * Invariants
  *   1. A work has at most one QUEUED ticket and at most one RUNNING ticket, and never a QUEUED ticket
@@ -70,8 +73,10 @@ import org.slf4j.LoggerFactory;
  *      or in PostStop (after the lane has returned from its last work).
  *   4. A run is over only when the lane has returned from it and the actor has served every call it
  *      made on this worker: a self-requeue made before returning counts before the return, as the
- *      kernel's synchronous kthread_queue_work does. Hence no call made from inside a run waits on
- *      the lane (it could only be answered after that run is over): it fails at once with an
+ *      kernel's synchronous kthread_queue_work does. A façade call counts from the call; a protocol
+ *      command from its creation on the run's thread until the lane's RunOver, which the lane tells
+ *      after the run, behind the commands the run told. Hence no call made from inside a run waits
+ *      on the lane (it could only be answered after that run is over): it fails at once with an
  *      IllegalStateException instead.
  *   5. A cancel decides whether the work runs only after it has revoked the queued instance: a revoke
  *      that loses to the lane's claim leaves an instance that is running, and the cancel waits for it.
@@ -80,6 +85,8 @@ import org.slf4j.LoggerFactory;
 public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
   private static final int MAX_DISABLE = 1 << 16;
+  /** How many names a log line about many works shows. */
+  private static final int LOGGED_NAMES = 5;
 
   private final ActorContext<Command> context;
   private final WorkerHandle handle;
@@ -91,8 +98,10 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   private final WorkerMBean mbean;
   /** Tickets with parked requests, to answer them if the actor stops first. */
   private Object watched; // null, one Ticket, or a Set of them: most waits are one at a time, and 100k idle workers add up
-  /** Head of the list of armed timers (the kernel's delayed_work_list). */
+  /** Head of the list of armed works' timers (the kernel's delayed_work_list). */
   private Timer armed;
+  /** How many timers are on that list. */
+  private int armedCount;
   /** Drains in progress; while > 0 only chained queueing is accepted. */
   private int draining;
   /** Instances handed to the lane so far: a drain round that saw no new one is the last. */
@@ -111,7 +120,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     this.stats = handle.stats();
     this.timers = Timers.of(context.getSystem());
     this.lane = new Lane(handle,
-        settings.laneExecutor(context.getSystem(), handle.name()), settings.laneBatch());
+        settings.laneExecutor(context.getSystem(), handle.logName()), settings.laneBatch());
     handle.started(lane);
     this.mbean = handle.instrumentation.jmxFor(settings)
         ? WorkerMBean.register(handle, context.getSystem(), context.getSelf().path().toString(),
@@ -125,7 +134,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       if (handle.ref() == null) {
         handle.setRef(context.getSelf());
       } else if (!handle.ref().equals(context.getSelf())) {
-        throw new IllegalStateException("the behavior of worker [" + handle.name()
+        throw new IllegalStateException("the behavior of worker [" + handle.logName()
             + "] is already running as " + handle.ref() + "; spawn KWorker.behavior(name) again instead");
       }
       try {
@@ -145,10 +154,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       return onWake();
     } else if (m instanceof Timer tm) {
       return onTimer(tm);
-    } else if (m instanceof Interrupt i) {
-      return onInterrupt(i);
-    } else if (m == DestroyDeadline.INSTANCE) {
-      return onDestroyDeadline();
+    } else if (m instanceof RunOver o) {
+      return onRunOver(o.ticket());
     } else if (m instanceof GetHandle g) {
       return onGetHandle(g);
     }
@@ -184,9 +191,26 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     handle.inbox.drainTo(this::serve); // façade calls the sender made before this command go first
     Request r = Protocol.toRequest(command);
     if (r == null) {
-      LOG.warn("Worker [{}] ignores unknown command {}", handle.name(), command);
+      LOG.warn("Worker [{}] ignores unknown command {}", handle.logName(), command);
     } else {
+      r.caller = lane.commander(command); // a command a run of this worker created is a call of that run
       serve(r);
+    }
+    return stopping ? Behaviors.stopped() : this;
+  }
+
+  /**
+   * The lane is past {@code t}, and every protocol command that runs sent from its thread before is
+   * served: the commands of {@code t}'s own run, which then is over (invariant 4), or of an earlier run,
+   * which a barrier's answer must not overtake. The lane made no report, so the waiters are on the ticket.
+   */
+  private Behavior<Command> onRunOver(Ticket t) {
+    handle.inbox.drainTo(this::serve); // the run's façade calls, too
+    if (lane.commandsOver(t)) {
+      t.callServed();
+    }
+    if (!t.isRunning() && t.isWatched()) {
+      settle(t, t.takeWaiters());
     }
     return stopping ? Behaviors.stopped() : this;
   }
@@ -213,6 +237,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     for (Request r : waiters) {
       if (r.op == Op.CANCEL_SYNC) {
         r.work.canceling--;
+        cancelTimer(r);
       }
       if (r.op == Op.DRAIN) {
         drainRound(r);
@@ -226,33 +251,44 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   }
 
   private Behavior<Command> onTimer(Timer tm) {
-    WorkCore w = tm.work;
-    if (w == null || w.timer != tm || w.boundHandle() != handle) {
-      LOG.trace("Worker [{}] ignores a stale timer", handle.name());
-      return this;
+    Object subject = tm.subject;
+    boolean stale = subject == null // cancelled: its expiry was on its way already
+        || (subject instanceof WorkCore w && (w.timer != tm || w.boundHandle() != handle));
+    if (stale) {
+      LOG.trace("Worker [{}] ignores a stale timer", handle.logName());
+    } else if (timers.expired(tm)) { // else re-armed for the rest of a delay longer than one step
+      if (subject instanceof Ticket running) {
+        tm.subject = null;
+        interrupt(running); // a cancel's grace period is over
+      } else if (subject instanceof Request destroy) {
+        onDestroyDeadline(destroy);
+      } else {
+        onExpiry((WorkCore) subject);
+      }
     }
-    if (!timers.expired(tm)) {
-      return this; // re-armed for the rest of a delay longer than one step
-    }
+    return stopping ? Behaviors.stopped() : this;
+  }
+
+  private void onExpiry(WorkCore w) {
     disarm(w);
     if (w.canceling > 0 || w.disabled > 0) {
       countRefused(w);
       LOG.debug("Worker [{}] drops the expiry of work [{}]: a cancel or disable is in progress",
-          handle.name(), w.name());
+          handle.logName(), w.logName());
     } else if (draining > 0) {
-      LOG.info("Worker [{}] drops the expiry of work [{}]: the worker is draining", handle.name(),
-          w.name());
+      LOG.info("Worker [{}] drops the expiry of work [{}]: the worker is draining", handle.logName(),
+          w.logName());
     } else {
       dispatch(w);
     }
-    return this;
   }
 
-  private Behavior<Command> onInterrupt(Interrupt m) {
-    LOG.info("Worker [{}] interrupts work [{}]: its cancel grace period is over", handle.name(),
-        m.ticket().work.name());
-    lane.interrupt(m.ticket());
-    return this;
+  private void interrupt(Ticket running) {
+    if (running.phase() == Ticket.RUNNING) {
+      LOG.info("Worker [{}] interrupts work [{}]: its cancel grace period is over", handle.logName(),
+          running.work.logName());
+      lane.interrupt(running);
+    }
   }
 
   // ---------------------------------------------------------------- requests
@@ -262,10 +298,10 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       serveOne(r);
     } catch (RuntimeException e) {
       // a bug or a refusal from below (the scheduler, say) must cost one call, not the worker
-      LOG.error("Worker [{}] failed to serve {}", handle.name(), r, e);
+      LOG.error("Worker [{}] failed to serve {}", handle.logName(), r, e);
       r.fail(e);
     }
-    if (r.caller != null && r.caller.callServed() && r.caller.isWatched()) {
+    if (r.countedCall && r.caller.callServed() && r.caller.isWatched()) {
       // the last call of a run that was over: whoever waited for it may go on (unless the lane
       // reported it, and so took its waiters, in which case its report settles them)
       settle(r.caller, r.caller.takeWaiters());
@@ -337,8 +373,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   /** Queueing calls: refused once destroy is accepted; bind the work to this worker. */
   private boolean admitQueueing(Request r) {
     if (destroyBarrier != null) {
-      r.fail(new RejectedExecutionException("worker [" + handle.name() + "] is being destroyed; "
-          + opName(r) + " of work [" + r.work.name() + "] refused"));
+      r.fail(new RejectedExecutionException("worker [" + handle.logName() + "] is being destroyed; "
+          + opName(r) + " of work [" + r.work.logName() + "] refused"));
       return false;
     }
     return bind(r);
@@ -348,9 +384,10 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     if (r.work.bindTo(handle)) {
       return true;
     }
-    r.fail(new IllegalArgumentException("work [" + r.work.name() + "] is bound to worker ["
-        + r.work.boundHandle().name() + "], which is alive; a work serves one worker at a time, so "
-        + opName(r) + " on worker [" + handle.name() + "] is refused (destroy [" + r.work.boundHandle().name()
+    WorkerHandle other = r.work.boundHandle();
+    r.fail(new IllegalArgumentException("work [" + r.work.logName() + "] is bound to worker ["
+        + other.logName() + "], which is alive; a work serves one worker at a time, so "
+        + opName(r) + " on worker [" + handle.logName() + "] is refused (destroy [" + other.logName()
         + "] first, or use another Work)"));
     return false;
   }
@@ -362,9 +399,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       return true;
     }
     if (b != null && !b.isClosed()) {
-      r.fail(new IllegalArgumentException("work [" + r.work.name() + "] is bound to worker [" + b.name()
-          + "], not to worker [" + handle.name() + "]; " + opName(r) + " must go to worker ["
-          + b.name() + "]"));
+      r.fail(new IllegalArgumentException("work [" + r.work.logName() + "] is bound to worker ["
+          + b.logName() + "], not to worker [" + handle.logName() + "]; " + opName(r) + " must go to worker ["
+          + b.logName() + "]"));
       return false;
     }
     switch (r.op) {
@@ -412,17 +449,39 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     if (sync && waitsForItself(r)) {
       return;
     }
+    // The grace timer first: arming is the one step that can fail, and then nothing has changed.
+    Timer grace = null;
+    if (sync && r.nanos > 0 && r.nanos != Durations.NEVER) {
+      grace = timers.newTimer(null, context.getSelf());
+      timers.arm(grace, r.nanos);
+    }
     r.removed = removePending(w);
     // Only after the removal: a revoke that lost to the lane's claim leaves a running instance.
     Ticket running = sync ? running(w) : null;
     if (running == null || !park(running, r, true)) {
+      if (grace != null) {
+        timers.cancel(grace);
+      }
       r.succeed(r.removed);
       return;
     }
     // Reply only once the running instance is finished: that is what makes the cancel "sync".
     w.canceling++;
-    if (r.nanos > 0) {
-      context.scheduleOnce(Duration.ofNanos(r.nanos), context.getSelf(), new Interrupt(running));
+    if (grace != null) {
+      grace.subject = running;
+      r.timer = grace;
+    } else if (r.nanos == 0) {
+      interrupt(running);
+    }
+  }
+
+  /** A cancel-sync or destroy that is answered no longer needs its timer. */
+  private void cancelTimer(Request r) {
+    Timer tm = r.timer;
+    if (tm != null) {
+      r.timer = null;
+      tm.subject = null;
+      timers.cancel(tm);
     }
   }
 
@@ -432,7 +491,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       return;
     }
     if (w.disabled == MAX_DISABLE) {
-      r.fail(new IllegalStateException("work [" + w.name() + "] on worker [" + handle.name()
+      r.fail(new IllegalStateException("work [" + w.logName() + "] on worker [" + handle.logName()
           + "] is already disabled " + MAX_DISABLE + " times; the count would overflow"));
       return;
     }
@@ -448,7 +507,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   private void enable(Request r, boolean andQueue) {
     WorkCore w = r.work;
     if (w.disabled == 0) {
-      r.fail(new IllegalStateException("work [" + w.name() + "] on worker [" + handle.name()
+      r.fail(new IllegalStateException("work [" + w.logName() + "] on worker [" + handle.logName()
           + "] is not disabled; " + opName(r) + " would underflow its disable count"));
       return;
     }
@@ -519,7 +578,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     }
     if (++r.rounds == 10 || r.rounds % 100 == 0) {
       LOG.warn("Worker [{}] is still draining after {} rounds: its works keep queueing chained works",
-          handle.name(), r.rounds);
+          handle.logName(), r.rounds);
     }
     lane.push(drainBarrier(r));
   }
@@ -528,30 +587,42 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     if (callerWouldWait(r)) {
       return;
     }
+    boolean report = r.op == Op.DESTROY_REPORT;
+    if (report && r.nanos != Durations.NEVER) {
+      r.deadline = System.nanoTime() + r.nanos;
+      if (r.nanos > 0) { // the timer first: arming is the one step that can fail
+        r.timer = timers.newTimer(r, context.getSelf());
+        timers.arm(r.timer, r.nanos);
+      }
+    }
     if (destroyers.isEmpty()) {
       destroyers = new ArrayList<>(1);
     }
     destroyers.add(r);
-    if (r.op == Op.DESTROY_REPORT) {
-      context.scheduleOnce(Duration.ofNanos(r.nanos), context.getSelf(), DestroyDeadline.INSTANCE);
+    if (destroyBarrier == null) {
+      int n = armedCount;
+      List<String> names = disarmAll();
+      if (n > 0) {
+        LOG.warn("Worker [{}] is destroyed while {} delayed work(s) are armed: their timers are cancelled "
+            + "and they will not run: {}", handle.logName(), n, names);
+      }
+      destroyBarrier = new Ticket(null, Ticket.WATCHED);
+      watch(destroyBarrier);
+      lane.push(destroyBarrier);
+    } // else a destroy is under way; this one completes with it (or at its own deadline)
+    if (report && r.nanos == 0) {
+      onDestroyDeadline(r);
     }
-    if (destroyBarrier != null) {
-      return; // a destroy is under way; this one completes with it (or at its own deadline)
-    }
-    for (Timer tm = armed; tm != null; tm = armed) {
-      LOG.warn("Worker [{}] is destroyed while delayed work [{}] is armed: its timer is cancelled and it "
-          + "will not run", handle.name(), tm.work.name());
-      countCancelled(disarm(tm.work));
-    }
-    destroyBarrier = new Ticket(null, Ticket.WATCHED);
-    watch(destroyBarrier);
-    lane.push(destroyBarrier);
   }
 
-  /** The deadline of destroy(Duration) passed: discard what did not start, name what still runs. */
-  private Behavior<Command> onDestroyDeadline() {
-    if (destroyBarrier == null || !watching(destroyBarrier)) {
-      return this; // finished in time
+  /**
+   * The deadline of destroy(Duration) passed: discard what did not start and stop, naming what still
+   * runs. With nothing running and nothing to discard, the lane reaches the barrier at once: no report.
+   */
+  private void onDestroyDeadline(Request r) {
+    cancelTimer(r);
+    if (destroyBarrier == null || !watching(destroyBarrier) || stopping) {
+      return; // finished in time
     }
     Set<Ticket> unfinished = new java.util.LinkedHashSet<>();
     lane.unfinished(destroyBarrier, unfinished);
@@ -564,16 +635,17 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       if (t.revoke()) {
         stats.cancelled();
         discarded.add((Work) t.work);
-        LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is discarded without running",
-            handle.name(), t.work.name());
       } else if (t.phase() == Ticket.RUNNING) {
         running.add((Work) t.work);
-        LOG.warn("Worker [{}] missed its destroy deadline: work [{}] is still running", handle.name(),
-            t.work.name());
       }
     }
+    if (running.isEmpty() && discarded.isEmpty()) {
+      return;
+    }
+    LOG.warn("Worker [{}] missed its destroy deadline: still running {}, discarded without running {}",
+        handle.logName(), logNames(running, running.size()), logNames(discarded, discarded.size()));
     destroyReport = new DestroyReport(false, running, discarded);
-    return Behaviors.stopped();
+    stopping = true;
   }
 
   private Behavior<Command> onPostStop() {
@@ -582,41 +654,87 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     }
     List<Request> late = handle.inbox.close();
     lane.close();
-    for (Timer tm = armed; tm != null; tm = armed) {
-      LOG.warn("Worker [{}] stopped while delayed work [{}] was armed: it will not run", handle.name(),
-          tm.work.name());
-      countCancelled(disarm(tm.work));
+    int n = armedCount;
+    List<String> armedNames = disarmAll();
+    if (n > 0) {
+      LOG.warn("Worker [{}] stopped while {} delayed work(s) were armed: they will not run: {}",
+          handle.logName(), n, armedNames);
     }
     Set<Ticket> left = new java.util.LinkedHashSet<>();
     lane.unfinished(null, left);
+    List<Work> dropped = new ArrayList<>();
+    Ticket stillRunning = null;
     for (Ticket t : left) {
-      if (t.work != null && t.revoke()) {
-        stats.cancelled();
-        LOG.warn("Worker [{}] stopped while work [{}] was queued: it will not run", handle.name(),
-            t.work.name());
+      if (t.work == null) {
+        continue;
       }
+      if (t.revoke()) {
+        stats.cancelled();
+        dropped.add((Work) t.work);
+      } else if (t.phase() == Ticket.RUNNING) {
+        stillRunning = t; // claimed by the lane: it runs to its end
+      }
+    }
+    if (!dropped.isEmpty()) {
+      LOG.warn("Worker [{}] stopped while {} work(s) were queued: they will not run: {}", handle.logName(),
+          dropped.size(), logNames(dropped, dropped.size()));
     }
     // Done with the works' fields: from here on they may move to another worker (once the lane has
     // returned too), and only then is anyone told that this worker is gone.
-    handle.markClosed();
+    handle.markClosed(stillRunning);
     for (Request r : destroyers) {
+      cancelTimer(r);
       if (r.op == Op.DESTROY_REPORT && destroyReport != null) {
         r.succeed(destroyReport); // the deadline passed: answer now, not when the stuck work returns
       } else {
-        Object value = r.op == Op.DESTROY_REPORT ? DestroyReport.EMPTY : Done.getInstance();
-        lane.stopped().whenComplete((v, e) -> r.succeed(value));
-      }
-    }
-    for (Ticket t : watchedTickets()) {
-      for (Request r : t.takeWaiters()) {
         handle.answerClosed(r);
       }
     }
+    for (Ticket t : watchedTickets()) {
+      t.takeWaiters().forEach(this::answerStopped); // those the lane took are in its report, in `late`
+    }
     for (Request r : late) {
+      if (r.op == Op.REPORT) {
+        r.report.reported.forEach(this::cancelTimer);
+      }
       handle.answerClosed(r);
     }
-    LOG.debug("Worker [{}] stopped", handle.name());
+    LOG.debug("Worker [{}] stopped", handle.logName());
     return this;
+  }
+
+  private void answerStopped(Request r) {
+    cancelTimer(r);
+    handle.answerClosed(r);
+  }
+
+  /** Disarms every armed work (destroy, stop); the first few names, for one log line. */
+  private List<String> disarmAll() {
+    List<String> names = new ArrayList<>();
+    int n = armedCount;
+    for (Timer tm = armed; tm != null; tm = armed) {
+      WorkCore w = (WorkCore) tm.subject;
+      if (names.size() < LOGGED_NAMES) {
+        names.add(w.logName());
+      }
+      countCancelled(disarm(w));
+    }
+    if (n > LOGGED_NAMES) {
+      names.add("... " + (n - LOGGED_NAMES) + " more");
+    }
+    return names;
+  }
+
+  /** The first few names of {@code works}, for one log line about many. */
+  private static List<String> logNames(List<Work> works, int n) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < Math.min(n, LOGGED_NAMES); i++) {
+      names.add(((WorkCore) works.get(i)).logName());
+    }
+    if (n > LOGGED_NAMES) {
+      names.add("... " + (n - LOGGED_NAMES) + " more");
+    }
+    return names;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -630,8 +748,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     if (draining == 0 || r.caller != null) {
       return false;
     }
-    LOG.info("Worker [{}] is draining: {} of work [{}] from outside its works is refused", handle.name(),
-        opName(r), r.work.name());
+    LOG.info("Worker [{}] is draining: {} of work [{}] from outside its works is refused", handle.logName(),
+        opName(r), r.work.logName());
     return true;
   }
 
@@ -643,9 +761,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     if (r.caller == null || !r.caller.isRunning()) {
       return false;
     }
-    String target = r.work == null ? "" : " of work [" + r.work.name() + "]";
+    String target = r.work == null ? "" : " of work [" + r.work.logName() + "]";
     r.fail(new IllegalStateException(opName(r) + target + " was called from inside work ["
-        + r.caller.work.name() + "] running on worker [" + handle.name()
+        + r.caller.work.logName() + "] running on worker [" + handle.logName()
         + "]; it could only complete after that work returns, so it would wait for itself"));
     return true;
   }
@@ -691,7 +809,14 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
 
   /** Takes out the armed timer or the queued instance; true iff there was one. */
   private boolean removePending(WorkCore w) {
-    return disarm(w) || (w.last != null && w.last.revoke());
+    if (disarm(w)) {
+      return true;
+    }
+    if (w.last != null && w.last.revoke()) {
+      lane.revoked(w.last); // so that the work, and what it holds, is not kept by the lane's queue
+      return true;
+    }
+    return false;
   }
 
   private void arm(WorkCore w, long delayNanos) {
@@ -703,6 +828,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       armed.prev = tm;
     }
     armed = tm;
+    armedCount++;
   }
 
   private boolean disarm(WorkCore w) {
@@ -710,7 +836,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     if (tm == null) {
       return false;
     }
-    timers.cancel(tm); // an expiry already on its way is dropped by onTimer: tm.work is null
+    timers.cancel(tm); // an expiry already on its way is dropped by onTimer: its subject is null
     if (tm.prev != null) {
       tm.prev.next = tm.next;
     } else {
@@ -720,8 +846,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       tm.next.prev = tm.prev;
     }
     tm.prev = tm.next = null;
-    tm.work = null;
+    tm.subject = null;
     w.timer = null;
+    armedCount--;
     return true;
   }
 

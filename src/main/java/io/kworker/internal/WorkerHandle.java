@@ -18,6 +18,8 @@ public final class WorkerHandle {
   private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
 
   private final String name;
+  /** The name as it goes into logs, thread names and messages (see {@link Names}). */
+  private final String logName;
   final Inbox inbox = new Inbox(this);
   /** How the worker is observed, and its counters (see {@link WorkerStats}). */
   final Instrumentation instrumentation;
@@ -29,6 +31,8 @@ public final class WorkerHandle {
   private volatile Lane lane;
   /** The façade, created on first use. */
   private volatile Object facade;
+  /** The instance the lane was running when the actor stopped, if any: what a late call may wait for. */
+  private volatile Ticket lastRun;
 
   /** A handle with the default instrumentation (counters and MDC on, JMX auto, timings off). */
   public WorkerHandle(String name) {
@@ -37,6 +41,7 @@ public final class WorkerHandle {
 
   public WorkerHandle(String name, Instrumentation instrumentation) {
     this.name = name;
+    this.logName = Names.safe(name);
     this.instrumentation = instrumentation;
     this.stats = new WorkerStats(instrumentation.timings());
   }
@@ -47,6 +52,11 @@ public final class WorkerHandle {
 
   public String name() {
     return name;
+  }
+
+  /** The name with control characters escaped, for log lines, thread names and error messages. */
+  public String logName() {
+    return logName;
   }
 
   public ActorRef<KWorker.Command> ref() {
@@ -102,6 +112,8 @@ public final class WorkerHandle {
    * thread wake-up (lane to caller), as a {@code Future.get} does, not two.
    */
   void report(Ticket t) {
+    // Allocation first (the lane retries after an OutOfMemoryError): from the take on, nothing is lost.
+    Request report = Request.report(t);
     List<Request> waiters = t.takeWaiters();
     t.reported = waiters; // published to the actor by the link
     boolean over = !t.isRunning();
@@ -110,7 +122,6 @@ public final class WorkerHandle {
     for (int i = 0; answered && i < waiters.size(); i++) {
       answered = waiters.get(i).completesEarly();
     }
-    Request report = Request.report(t);
     int taken = answered ? inbox.enqueueLazily(report) : inbox.enqueue(report);
     if (taken == Inbox.REFUSED) {
       for (Request r : waiters) {
@@ -128,12 +139,25 @@ public final class WorkerHandle {
     }
   }
 
+  /**
+   * Lane: a run that created protocol commands is over. Told through the mailbox, behind the commands
+   * the run sent from its thread, so the actor serves them first; it then settles the run.
+   */
+  void runOver(Ticket t) {
+    ref.tell(new RunOver(t));
+  }
+
   void workFailed(WorkCore work, Throwable e) {
-    LOG.error("Work [{}] on worker [{}] failed; the worker goes on", work.name(), name, e);
+    LOG.error("Work [{}] on worker [{}] failed; the worker goes on", work.logName(), logName, e);
   }
 
   void started(Lane lane) {
     this.lane = lane;
+  }
+
+  /** The lane, once started (for tests). */
+  Lane lane() {
+    return lane;
   }
 
   /** The instance of {@code work} running on the calling thread on this worker's lane, or null. */
@@ -143,14 +167,16 @@ public final class WorkerHandle {
     return t != null && t.work == work ? t : null;
   }
 
-  void markClosed() {
+  /** The actor has stopped; {@code lastRun} is the instance its lane is still running, or null. */
+  void markClosed(Ticket lastRun) {
+    this.lastRun = lastRun;
     closed = true;
   }
 
   void failedToStart(Throwable cause) {
-    LOG.error("Worker [{}] failed to start; every call on it completes as on a destroyed worker", name,
+    LOG.error("Worker [{}] failed to start; every call on it completes as on a destroyed worker", logName,
         cause);
-    markClosed();
+    markClosed(null);
     for (Request r : inbox.close()) {
       answerClosed(r);
     }
@@ -158,8 +184,10 @@ public final class WorkerHandle {
 
   /**
    * Answers a call on a worker that is gone: queueing fails; every other call completes as on an idle
-   * worker, but only once the lane has returned from the work it was running, so that a successful
-   * cancel still means "not running".
+   * worker, at once, except the waits that depend on the instance the lane was still running when the
+   * actor stopped: a cancel-sync, disable-sync or flush of that work, and flush(), drain and destroy,
+   * complete once the lane has returned from it (so that a successful cancel still means "not running"),
+   * and destroy(deadline) at the latest at its deadline, with a report naming it.
    */
   void answerClosed(Request r) {
     if (r.op == Op.REPORT) {
@@ -169,22 +197,41 @@ public final class WorkerHandle {
       return;
     }
     if (r.op.closed == Op.Closed.REJECT) {
-      r.fail(new RejectedExecutionException(
-          "worker [" + name + "] is destroyed; " + r.op.methodName() + " of work [" + r.work.name() + "] refused"));
+      r.fail(new RejectedExecutionException("worker [" + logName + "] is destroyed; " + r.op.methodName()
+          + " of work [" + r.work.logName() + "] refused"));
       return;
     }
+    Lane l = lane;
+    CompletableFuture<Void> stopped = l == null ? null : l.stopped();
+    Ticket running = lastRun;
+    boolean stillRunning = stopped != null && !stopped.isDone() && running != null
+        && running.phase() == Ticket.RUNNING;
+    boolean dependsOnIt = switch (r.op) {
+      case FLUSH_WORKER, DRAIN, DESTROY, DESTROY_REPORT -> stopped != null && !stopped.isDone();
+      case CANCEL_SYNC, DISABLE_SYNC, FLUSH_WORK, FLUSH_DELAYED, STATE ->
+          stillRunning && r.work == running.work;
+      default -> false;
+    };
     Object value = switch (r.op.closed) {
       case DONE -> akka.Done.getInstance();
-      case FALSE -> r.removed; // a cancel parked when the worker stopped still says what it removed
+      case FALSE -> r.removed || (r.op == Op.FLUSH_DELAYED && dependsOnIt); // a parked call keeps its answer
       case TRUE -> Boolean.TRUE;
-      case IDLE -> io.kworker.WorkStatus.idle((io.kworker.Work) r.work);
+      case IDLE -> dependsOnIt
+          ? new io.kworker.WorkStatus((io.kworker.Work) r.work, io.kworker.WorkState.RUNNING, 0, 0)
+          : io.kworker.WorkStatus.idle((io.kworker.Work) r.work);
       case EMPTY_REPORT -> io.kworker.DestroyReport.EMPTY;
       case REJECT -> throw new AssertionError();
     };
-    Lane l = lane;
-    CompletableFuture<Void> stopped = l == null ? null : l.stopped();
-    if (stopped == null || stopped.isDone()) {
+    if (!dependsOnIt || r.op == Op.STATE) {
       r.succeed(value);
+    } else if (r.op == Op.DESTROY_REPORT && r.nanos != Durations.NEVER) {
+      io.kworker.DestroyReport late = stillRunning
+          ? new io.kworker.DestroyReport(false, List.of((io.kworker.Work) running.work), List.of())
+          : io.kworker.DestroyReport.EMPTY;
+      long left = Math.max(0, r.deadline - System.nanoTime());
+      stopped.thenApply(v -> value)
+          .completeOnTimeout(late, left, java.util.concurrent.TimeUnit.NANOSECONDS)
+          .thenAccept(r::succeed);
     } else {
       stopped.whenComplete((v, e) -> r.succeed(value));
     }
@@ -192,6 +239,6 @@ public final class WorkerHandle {
 
   @Override
   public String toString() {
-    return name;
+    return logName;
   }
 }
