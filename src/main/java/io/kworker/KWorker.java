@@ -395,6 +395,16 @@ public final class KWorker {
    * The worker actor's protocol, for actors that {@code ask} the worker directly. Every command answers
    * its {@code replyTo} with a {@link StatusReply}: a success with the same value the façade method of
    * the same name gives, or an error carrying the same exception. Use {@code askWithStatus}.
+   *
+   * <p>A command created by a work while it runs on this worker's thread is a call of that run, as a
+   * façade call is: the run is over only once the command has been served, so a self-requeue sent while
+   * a {@code cancelSync} waits is refused, queueing during {@code drain()} is chained, and a wait on
+   * itself ({@code CancelSync} or {@code FlushWork} of the running work, {@code FlushWorker},
+   * {@code Drain}, {@code Destroy}) fails at once with an {@link IllegalStateException}.
+   *
+   * <p>Order: commands one sender sends are served in order, and façade calls a thread made before it
+   * sends a command are served before the command. The façade and the protocol are two channels, though:
+   * a façade call made after sending a command may be served first.
    */
   public sealed interface Command
       permits Queue, QueueDelayed, ModDelayed, FlushWork, FlushWorker, CancelSync, Cancel,

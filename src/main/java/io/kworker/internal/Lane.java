@@ -3,6 +3,7 @@ package io.kworker.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -38,6 +39,15 @@ final class Lane implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(io.kworker.KWorker.class);
   private static final VarHandle SCHEDULED;
   private static final VarHandle HEAD;
+  /** The lane's own steps, for {@link #trouble}: indexes into {@link #STEPS}, made at class init. */
+  private static final int SET_UP = 0;
+  private static final int AFTER_WORK = 1;
+  private static final int REPORT = 2;
+  private static final int YIELD = 3;
+  private static final int DRAIN_LOOP = 4;
+  private static final int RESTART = 5;
+  private static final String[] STEPS = {"setting up work", "its bookkeeping after work",
+      "reporting the end of work", "handing its thread back", "its drain loop", "restarting its drain"};
   /** The lane draining on this thread, for threads that are not a worker's own (shared dispatchers). */
   private static final ThreadLocal<Lane> DRAINING = new ThreadLocal<>();
 
@@ -75,8 +85,13 @@ final class Lane implements Runnable {
    */
   private final java.util.List<Commands> commanders = new java.util.ArrayList<>(0);
   private volatile int commanderCount;
-  /** Drain side: the bookkeeping is failing (logged once until it recovers). */
-  private boolean troubled;
+  /**
+   * Drain side: the first failure of the lane's own bookkeeping not logged yet, what it was doing and for
+   * which work. Recorded without allocating (see {@link #trouble}), logged once the log line can be made.
+   */
+  private Throwable trouble;
+  private int troubleStep;
+  private WorkCore troubleWork;
 
   Lane(WorkerHandle handle, Executor executor, int batch) {
     this.handle = handle;
@@ -107,8 +122,12 @@ final class Lane implements Runnable {
     }
   }
 
-  /** Actor: {@code t}, just revoked, will never run: unlink it unless it is the tail. */
+  /**
+   * Actor: {@code t}, just revoked, will never run: it lets go of its work (so that the work, and what
+   * it captured, can be collected while the lane is busy) and leaves the queue unless it is the tail.
+   */
   void revoked(Ticket t) {
+    t.forgetWork();
     if (t != tail) {
       skip(t);
     }
@@ -263,12 +282,16 @@ final class Lane implements Runnable {
       drain(outer);
       done = true;
     } catch (Throwable e) {
-      trouble("its drain loop", null, e); // the loop catches everything per work; this is the loop itself
+      trouble(DRAIN_LOOP, null, e); // the loop catches everything per work; this is the loop itself
     } finally {
       if (!own) {
         DRAINING.remove();
       }
-      restoreMdc(outer);
+      try {
+        restoreMdc(outer);
+      } catch (Throwable e) {
+        trouble(DRAIN_LOOP, null, e);
+      }
       if (!done) {
         resume();
       }
@@ -285,7 +308,7 @@ final class Lane implements Runnable {
     try {
       submit();
     } catch (Throwable e) {
-      trouble("restarting its drain", null, e);
+      trouble(RESTART, null, e);
     }
   }
 
@@ -327,7 +350,7 @@ final class Lane implements Runnable {
       submit();
       return true;
     } catch (Throwable e) {
-      trouble("handing its thread back", null, e);
+      trouble(YIELD, null, e);
       return false;
     }
   }
@@ -341,10 +364,11 @@ final class Lane implements Runnable {
         if (t.work != null) {
           run(t, outer);
         }
-      } finally {
-        watched = t.finish(); // allocates nothing, so a claimed instance is always finished
-        Thread.interrupted(); // an interrupt aimed at this run must not reach the next one
+      } catch (Throwable e) {
+        trouble(AFTER_WORK, t.work, e); // run() catches its own; this is a catch block that failed
       }
+      watched = t.finish(); // allocates nothing, so a claimed instance is always finished
+      Thread.interrupted(); // an interrupt aimed at this run must not reach the next one
     }
     if (t.commanded() || (watched && commanderCount > 0)) {
       // through the mailbox, behind the commands of this run or of an earlier one that the actor may
@@ -368,7 +392,7 @@ final class Lane implements Runnable {
         start = System.nanoTime();
       }
     } catch (Throwable e) {
-      trouble("setting up work", work, e); // the work still runs
+      trouble(SET_UP, work, e); // the work still runs
     }
     try {
       work.run();
@@ -389,50 +413,134 @@ final class Lane implements Runnable {
         stats.ran();
       }
       restoreMdc(outer); // what the work put in the MDC must not reach the next one
-      troubled = false;
+      logTrouble();
     } catch (Throwable e) {
-      trouble("its bookkeeping after work", work, e);
+      trouble(AFTER_WORK, work, e);
     }
   }
 
   /**
-   * Tells the actor that {@code t} is over: its report through the inbox, or a {@link RunOver} through
-   * the mailbox, behind protocol commands that runs sent from this thread. Retried until it is
-   * delivered: a lost report would leave its waiters hanging.
+   * Tells the actor that {@code t} is over: its {@link #report} through the inbox, or a {@link RunOver}
+   * through the mailbox, behind protocol commands that runs sent from this thread (handled alike if told
+   * twice). A step that fails is retried until it succeeds: a lost report would leave its waiters hanging.
    */
   private void deliver(Ticket t, boolean commands) {
+    if (!commands) {
+      report(t);
+      return;
+    }
     for (int attempt = 0; ; attempt++) {
       try {
-        if (commands) {
-          handle.runOver(t);
-        } else {
-          handle.report(t);
-        }
+        handle.runOver(t);
+        logTrouble();
         return;
       } catch (Throwable e) {
-        trouble("reporting the end of work", t.work, e);
-        if (closed && attempt > 100) {
-          return; // the worker is gone: its PostStop has answered the waiters
+        if (!pause(attempt, t, e)) {
+          return;
         }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(100, 1L << Math.min(attempt, 7))));
       }
     }
   }
 
   /**
-   * Logs a failure of the lane's own bookkeeping once per episode. Its callers build no string: under an
-   * OutOfMemoryError the log line itself may fail, and then it is tried again next time.
+   * A watched instance is over (finished or skipped). The report goes into the inbox behind every call
+   * the run made; then, if no such call is left to serve, the façade callers waiting for it are answered
+   * from here.
+   *
+   * <p>If that answers every waiter, the report goes in without waking the actor: what is left for the
+   * actor (the canceling count, the watched set) can only be observed by a call served after the report,
+   * or by a protocol command, which drains the inbox first. So a cancelSync of a running work costs one
+   * thread wake-up (lane to caller), as a {@code Future.get} does, not two.
+   *
+   * <p>It allocates before it takes the waiters, and every step after the report is linked is retried on
+   * its own, so that an OutOfMemoryError loses no waiter and links no report twice.
    */
-  private void trouble(String during, WorkCore work, Throwable e) {
-    if (troubled) {
+  private void report(Ticket t) {
+    Request report;
+    List<Request> waiters;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        report = Request.report(t);
+        waiters = t.takeWaiters();
+        break;
+      } catch (Throwable e) {
+        if (!pause(attempt, t, e)) {
+          return;
+        }
+      }
+    }
+    t.reported = waiters; // published to the actor by the link
+    boolean over = !t.isRunning();
+    // no waiters: the destroy barrier (its destroyers are the actor's), which the actor must see now
+    boolean answered = over && !waiters.isEmpty();
+    for (int i = 0; answered && i < waiters.size(); i++) {
+      answered = waiters.get(i).completesEarly();
+    }
+    Inbox inbox = handle.inbox;
+    int taken = answered ? inbox.enqueueLazily(report) : inbox.enqueue(report);
+    for (int i = 0, attempt = 0; (taken == Inbox.REFUSED || over) && i < waiters.size(); ) {
+      try {
+        if (taken == Inbox.REFUSED) {
+          handle.answerClosed(waiters.get(i));
+        } else {
+          waiters.get(i).completeEarly(); // the report is linked in: their next call comes after it
+        }
+        i++;
+      } catch (Throwable e) {
+        if (!pause(attempt++, t, e)) {
+          return;
+        }
+      }
+    }
+    for (int attempt = 0; taken == Inbox.WAKE; attempt++) {
+      try {
+        handle.wake(); // after the answers: the waiting caller should not wait for the actor's dispatcher
+        break;
+      } catch (Throwable e) {
+        if (!pause(attempt, t, e)) {
+          return;
+        }
+      }
+    }
+    logTrouble();
+  }
+
+  /** After a failed step of a report: backs off, and says whether to try again. */
+  private boolean pause(int attempt, Ticket t, Throwable e) {
+    trouble(REPORT, t.work, e);
+    logTrouble(); // if there is memory for it again, say so now: the retries may go on for a while
+    if (closed && attempt > 100) {
+      return false; // the worker is gone: its PostStop has answered the waiters
+    }
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(100, 1L << Math.min(attempt, 7))));
+    return true;
+  }
+
+  /**
+   * Records a failure of the lane's own bookkeeping, to be logged by {@link #logTrouble}. It allocates
+   * nothing and names no string constant (the first use of one allocates it): under an
+   * OutOfMemoryError a catch block that allocates throws again, past the steps that must still run.
+   */
+  private void trouble(int step, WorkCore work, Throwable e) {
+    if (trouble == null) {
+      trouble = e;
+      troubleStep = step;
+      troubleWork = work;
+    }
+  }
+
+  /** After a step that succeeded, or while retrying one: logs the recorded failure, if it can now. */
+  private void logTrouble() {
+    if (trouble == null) {
       return;
     }
-    troubled = true;
     try {
-      LOG.error("Worker [{}] failed in {} [{}]; its thread goes on", handle.logName(), during,
-          work == null ? "-" : work.logName(), e);
-    } catch (Throwable logging) {
-      troubled = false;
+      LOG.error("Worker [{}] failed in {} [{}]; its thread goes on", handle.logName(), STEPS[troubleStep],
+          troubleWork == null ? "-" : troubleWork.logName(), trouble);
+      trouble = null;
+      troubleWork = null;
+    } catch (Throwable stillFailing) {
+      // keep it for the next try
     }
   }
 

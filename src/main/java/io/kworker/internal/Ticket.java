@@ -59,8 +59,11 @@ final class Ticket {
     }
   }
 
-  /** The work, or null for a flush barrier. */
-  final WorkCore work;
+  /**
+   * The work, or null for a flush barrier. The actor clears it once a cancel has revoked the instance
+   * ({@link #forgetWork}); the lane reads it only after a successful claim, which a revoke rules out.
+   */
+  WorkCore work;
   private volatile int state;
   /**
    * Calls this run made on its own worker that the actor has not served yet. The run counts as going on
@@ -208,6 +211,11 @@ final class Ticket {
 
   // ---- actor side ----
 
+  /** Actor, after a successful revoke: the instance will never run, so it need not keep its work. */
+  void forgetWork() {
+    work = null;
+  }
+
   /** Actor: QUEUED to REVOKED; true iff this call took the instance out of the queue. */
   boolean revoke() {
     for (;;) {
@@ -287,6 +295,8 @@ final class Ticket {
   @Override
   public String toString() {
     String[] names = {"queued", "running", "finished", "revoked"};
-    return (work == null ? "flush barrier" : "instance of work [" + work.name() + "]") + " " + names[phase()];
+    WorkCore w = work;
+    return (w != null ? "instance of work [" + w.logName() + "]"
+        : phase() == REVOKED ? "cancelled instance" : "flush barrier") + " " + names[phase()];
   }
 }

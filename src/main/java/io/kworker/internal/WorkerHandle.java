@@ -102,44 +102,6 @@ public final class WorkerHandle {
   }
 
   /**
-   * Lane: a watched instance is over (finished or skipped). The report goes into the inbox behind every
-   * call the run made; then, if no such call is left to serve, the façade callers waiting for it are
-   * answered from here.
-   *
-   * <p>If that answers every waiter, the report goes in without waking the actor: what is left for the
-   * actor (the canceling count, the watched set) can only be observed by a call served after the report,
-   * or by a protocol command, which drains the inbox first. So a cancelSync of a running work costs one
-   * thread wake-up (lane to caller), as a {@code Future.get} does, not two.
-   */
-  void report(Ticket t) {
-    // Allocation first (the lane retries after an OutOfMemoryError): from the take on, nothing is lost.
-    Request report = Request.report(t);
-    List<Request> waiters = t.takeWaiters();
-    t.reported = waiters; // published to the actor by the link
-    boolean over = !t.isRunning();
-    // no waiters: the destroy barrier (its destroyers are the actor's), which the actor must see now
-    boolean answered = over && !waiters.isEmpty();
-    for (int i = 0; answered && i < waiters.size(); i++) {
-      answered = waiters.get(i).completesEarly();
-    }
-    int taken = answered ? inbox.enqueueLazily(report) : inbox.enqueue(report);
-    if (taken == Inbox.REFUSED) {
-      for (Request r : waiters) {
-        answerClosed(r);
-      }
-      return;
-    }
-    if (over) {
-      for (Request r : waiters) {
-        r.completeEarly(); // the report is linked in already: any next call of theirs comes after it
-      }
-    }
-    if (taken == Inbox.WAKE) {
-      wake(); // after the answers: the waiting caller should not wait for the actor's dispatcher
-    }
-  }
-
-  /**
    * Lane: a run that created protocol commands is over. Told through the mailbox, behind the commands
    * the run sent from its thread, so the actor serves them first; it then settles the run.
    */

@@ -1,0 +1,108 @@
+package io.kworker.regression;
+
+import static io.kworker.testing.Await.result;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.kworker.DelayedWork;
+import io.kworker.KWorker;
+import io.kworker.Work;
+import io.kworker.testing.QuietExpected;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10, "Also", second point. A worker or work name with a newline (or another control character)
+ * went verbatim into log lines, so a name could fake a whole log line. Control characters must be
+ * escaped where names are logged; the name stays recognisable.
+ */
+class ControlCharactersInNamesTest {
+  static {
+    org.slf4j.LoggerFactory.getLogger(ControlCharactersInNamesTest.class); // SLF4J ready before Akka logs
+  }
+
+  static final ActorTestKit testKit = ActorTestKit.create();
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  /** A failing work named "evil\nFAKE LINE": its ERROR line carries an escaped name, on one line. */
+  @Test
+  void failingWorkNamedWithANewlineFakesALogLine() {
+    KWorker worker = KWorker.create(testKit.system(), "plain-worker");
+    try (LogCapture log = LogCapture.open()) {
+      result(worker.queue(Work.of("evil\nFAKE LINE", w -> {
+        throw new IllegalStateException("boom " + QuietExpected.MARK);
+      })));
+      result(worker.flush());
+      List<ILoggingEvent> errors = log.events(Level.ERROR);
+      assertFalse(errors.isEmpty(), "the failing work was logged");
+      for (ILoggingEvent e : errors) {
+        String msg = e.getFormattedMessage();
+        assertTrue(msg.contains("FAKE LINE"), "the work's name stays recognisable: " + msg);
+        assertNoControlCharacter("the message", msg);
+        assertOneLine(log.render(e));
+      }
+    } finally {
+      result(worker.destroy());
+    }
+  }
+
+  /**
+   * A worker named with CR, LF and an ANSI escape: the lines it logs (a failing work, on the worker's
+   * thread; an armed work dropped by destroy) are each one line, as the project's logback pattern prints
+   * them (the thread's name included), with no control character.
+   */
+  @Test
+  void workerNamedWithControlCharactersFakesALogLine() {
+    String name = "evil\r\nFAKE WORKER\u001b[31m\u0007";
+    KWorker worker = KWorker.create(testKit.system(), name);
+    try (LogCapture log = LogCapture.open()) {
+      result(worker.queue(Work.of("fails", w -> {
+        throw new IllegalStateException("boom " + QuietExpected.MARK);
+      })));
+      result(worker.flush());
+      assertTrue(result(worker.queueDelayed(DelayedWork.of("armed", w -> { }), Duration.ofHours(1))));
+      result(worker.destroy());
+      List<ILoggingEvent> events = log.events().stream()
+          .filter(e -> log.render(e).contains("FAKE WORKER")).collect(java.util.stream.Collectors.toList());
+      assertTrue(events.stream().anyMatch(e -> e.getLevel() == Level.ERROR), "the failing work was logged");
+      assertTrue(events.stream().anyMatch(e -> e.getLevel() == Level.WARN), "the dropped armed work was logged");
+      for (ILoggingEvent e : events) {
+        String msg = e.getFormattedMessage();
+        assertNoControlCharacter("the message", msg);
+        assertOneLine(log.render(e));
+      }
+    }
+  }
+
+  private static void assertNoControlCharacter(String what, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      assertFalse(Character.isISOControl(c), what + " holds control character U+"
+          + String.format("%04X", (int) c) + " at " + i + ": " + visible(s));
+    }
+  }
+
+  /** The rendered line ends with its newline and holds no other control character. */
+  private static void assertOneLine(String rendered) {
+    assertTrue(rendered.endsWith("\n"), visible(rendered));
+    assertNoControlCharacter("the log line as conf/logback.xml prints it",
+        rendered.substring(0, rendered.length() - System.lineSeparator().length()));
+  }
+
+  private static String visible(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      b.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return b.toString();
+  }
+}

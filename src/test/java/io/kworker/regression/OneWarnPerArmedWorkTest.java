@@ -1,0 +1,87 @@
+package io.kworker.regression;
+
+import static io.kworker.testing.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.kworker.DelayedWork;
+import io.kworker.KWorker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10, "Also", first point. Destroying or stopping a worker logged one WARN line per armed delayed
+ * work (10,000 lines for 10,000 armed works). It must log one line per worker, with the count and the
+ * first few names, as the extension's deadline warning does.
+ */
+class OneWarnPerArmedWorkTest {
+  static {
+    org.slf4j.LoggerFactory.getLogger(OneWarnPerArmedWorkTest.class); // SLF4J ready before Akka logs
+  }
+
+  private static final int ARMED = 10_000;
+  private static final Pattern ARMED_NAME = Pattern.compile("armed-\\d+");
+
+  /** destroy() of a worker with 10,000 armed works: one WARN line, not 10,000. */
+  @Test
+  void destroyWithTenThousandArmedWorksLogsOneWarnPerWork() {
+    ActorTestKit testKit = ActorTestKit.create();
+    try (LogCapture log = LogCapture.quiet()) {
+      KWorker worker = KWorker.create(testKit.system(), "armed-destroy");
+      arm(worker);
+      result(worker.destroy());
+      checkOneWarnLine(log, worker.name());
+    } finally {
+      testKit.shutdownTestKit();
+    }
+  }
+
+  /** A worker stopped (here by the actor system's termination) with 10,000 armed works: one WARN line. */
+  @Test
+  void stopWithTenThousandArmedWorksLogsOneWarnPerWork() {
+    ActorTestKit testKit = ActorTestKit.create();
+    try (LogCapture log = LogCapture.quiet()) {
+      KWorker worker = KWorker.create(testKit.system(), "armed-stop");
+      arm(worker);
+      testKit.shutdownTestKit(); // returns once the system, and so the worker actor, has stopped
+      checkOneWarnLine(log, worker.name());
+    } finally {
+      testKit.shutdownTestKit();
+    }
+  }
+
+  private static void arm(KWorker worker) {
+    CompletionStage<Boolean> last = null;
+    for (int i = 0; i < ARMED; i++) {
+      last = worker.queueDelayed(DelayedWork.of("armed-" + i, w -> { }), Duration.ofHours(1));
+    }
+    assertTrue(result(last));
+  }
+
+  private static void checkOneWarnLine(LogCapture log, String workerName) {
+    List<ILoggingEvent> warns = log.events(Level.WARN).stream()
+        .filter(e -> e.getFormattedMessage().contains(workerName))
+        .collect(Collectors.toList());
+    assertEquals(1, warns.size(), "WARN lines about worker [" + workerName + "] with " + ARMED
+        + " armed works: " + warns.size() + (warns.isEmpty() ? "" : "; the first: "
+        + warns.get(0).getFormattedMessage()));
+    String line = warns.get(0).getFormattedMessage();
+    assertTrue(line.contains("10000") || line.contains("10,000") || line.contains("10 000"),
+        "the line gives the count of armed works: " + line);
+    Matcher names = ARMED_NAME.matcher(line);
+    int named = 0;
+    while (names.find()) {
+      named++;
+    }
+    assertTrue(named >= 1 && named <= 20, "the line names the first few armed works (named " + named + "): "
+        + (line.length() > 500 ? line.substring(0, 500) + "..." : line));
+  }
+}
