@@ -70,6 +70,8 @@ final class Lane implements Runnable {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   /** Actor side: the last ticket appended. */
   private Ticket tail;
+  /** Actor side: the tail was revoked, so the next push unlinks it. */
+  private boolean tailRevoked;
   /** Drain side: the last ticket taken (initially a stub); published for {@link #unfinished}. */
   private Ticket head;
   /** Drain side: the instance running now, or null. Read by others only on the runner's own thread. */
@@ -114,7 +116,8 @@ final class Lane implements Runnable {
     t.prev = last;
     last.setNext(t);
     tail = t;
-    if (last.phase() == Ticket.REVOKED) {
+    if (tailRevoked) { // the actor's own flag: no read of a ticket the lane may be claiming
+      tailRevoked = false;
       skip(last); // it could not be unlinked while it was the tail
     }
     if (scheduled == 0 && SCHEDULED.compareAndSet(this, 0, 1)) {
@@ -130,6 +133,8 @@ final class Lane implements Runnable {
     t.forgetWork();
     if (t != tail) {
       skip(t);
+    } else {
+      tailRevoked = true;
     }
   }
 
@@ -213,21 +218,33 @@ final class Lane implements Runnable {
     }
   }
 
-  /** One run's protocol commands that the actor has not matched to a request yet. */
-  private record Commands(Ticket run, java.util.List<Object> made) {}
+  /**
+   * One run's protocol commands that the actor has not matched to a request yet, oldest first. At most
+   * {@link #MAX_COMMANDS}: a run that makes more without sending them here (to other workers, say) lets
+   * the oldest go, so a long run cannot grow the list without bound; those no longer count as its calls.
+   */
+  private record Commands(Ticket run, java.util.ArrayDeque<Object> made) {}
+
+  private static final int MAX_COMMANDS = 1024;
 
   private synchronized void addCommand(Ticket t, Object command) {
-    if (t.markCommanded()) {
-      t.addCall(); // released by the actor on the lane's RunOver
-      commanders.add(new Commands(t, new java.util.ArrayList<>(1)));
-      commanderCount = commanders.size();
-    }
+    Commands mine = null;
     for (Commands c : commanders) {
       if (c.run() == t) {
-        c.made().add(command);
-        return;
+        mine = c;
       }
     }
+    if (mine == null) {
+      mine = new Commands(t, new java.util.ArrayDeque<>(2)); // allocation first: a failure marks nothing
+      commanders.add(mine);
+      t.markCommanded();
+      t.addCall(); // released by the actor on the lane's RunOver
+      commanderCount = commanders.size();
+    }
+    if (mine.made().size() == MAX_COMMANDS) {
+      mine.made().removeFirst();
+    }
+    mine.made().addLast(command);
   }
 
   /** Actor: the run on this lane that created {@code command}, if it was created inside one. */
@@ -237,11 +254,31 @@ final class Lane implements Runnable {
     }
     synchronized (this) {
       for (Commands c : commanders) {
-        for (int i = 0; i < c.made().size(); i++) {
-          if (c.made().get(i) == command) { // identity: records are equal by value
-            c.made().remove(i);
+        for (java.util.Iterator<Object> it = c.made().iterator(); it.hasNext(); ) {
+          if (it.next() == command) { // identity: records are equal by value
+            it.remove();
             return c.run();
           }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Actor: the newest run of {@code w} whose RunOver is not served yet, so that still counts as running
+   * although the work has been queued (and has run) again since: a façade call can overtake a run's
+   * commands, which go through the mailbox.
+   */
+  Ticket commandedRunOf(WorkCore w) {
+    if (commanderCount == 0) {
+      return null;
+    }
+    synchronized (this) {
+      for (int i = commanders.size() - 1; i >= 0; i--) {
+        Ticket t = commanders.get(i).run();
+        if (t.work == w && t.isRunning()) {
+          return t;
         }
       }
     }
@@ -397,8 +434,8 @@ final class Lane implements Runnable {
     try {
       work.run();
     } catch (Throwable e) {
-      stats.failed();
       try {
+        stats.failed();
         handle.workFailed(work, e);
       } catch (Throwable logging) {
         // even a throwable that cannot be logged must not end the lane

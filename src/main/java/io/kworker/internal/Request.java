@@ -36,8 +36,8 @@ final class Request {
   int rounds;
   /** cancelSync's grace timer, destroy(deadline)'s deadline timer, while armed. */
   Timer timer;
-  /** destroy(deadline): when the deadline passes (System.nanoTime), unless it is {@link Durations#NEVER}. */
-  long deadline;
+  /** destroy(deadline): when the deadline passes (System.nanoTime, from the call), unless nanos is NEVER. */
+  final long deadline;
 
   Request(Op op, WorkCore work, long nanos, Ticket caller, CompletableFuture<Object> future,
       ActorRef<StatusReply<Object>> replyTo) {
@@ -46,6 +46,7 @@ final class Request {
     this.nanos = nanos;
     this.caller = caller;
     this.countedCall = caller != null;
+    this.deadline = op == Op.DESTROY_REPORT && nanos != Durations.NEVER ? System.nanoTime() + nanos : 0;
     this.report = null;
     this.future = future;
     this.replyTo = replyTo;
@@ -56,6 +57,7 @@ final class Request {
     this.work = null;
     this.nanos = 0;
     this.caller = null;
+    this.deadline = 0;
     this.report = report;
     this.future = null;
     this.replyTo = null;

@@ -111,6 +111,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
   /** Set when the destroy barrier came out of the lane: the actor stops after the current message. */
   private boolean stopping;
   private List<Request> destroyers = List.of();
+  /** Requests with an armed grace or deadline timer, to cancel them all if the actor stops. */
+  private List<Request> timed = List.of();
   private DestroyReport destroyReport;
 
   private WorkerBehavior(ActorContext<Command> context, WorkerHandle handle, Settings settings) {
@@ -469,10 +471,19 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     w.canceling++;
     if (grace != null) {
       grace.subject = running;
-      r.timer = grace;
+      timed(r, grace);
     } else if (r.nanos == 0) {
       interrupt(running);
     }
+  }
+
+  /** {@code r} (a cancel-sync or a destroy) waits for {@code tm}, until it is answered or the actor stops. */
+  private void timed(Request r, Timer tm) {
+    r.timer = tm;
+    if (timed.isEmpty()) {
+      timed = new ArrayList<>(1);
+    }
+    timed.add(r);
   }
 
   /** A cancel-sync or destroy that is answered no longer needs its timer. */
@@ -482,6 +493,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       r.timer = null;
       tm.subject = null;
       timers.cancel(tm);
+      timed.remove(r);
     }
   }
 
@@ -588,12 +600,10 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
       return;
     }
     boolean report = r.op == Op.DESTROY_REPORT;
-    if (report && r.nanos != Durations.NEVER) {
-      r.deadline = System.nanoTime() + r.nanos;
-      if (r.nanos > 0) { // the timer first: arming is the one step that can fail
-        r.timer = timers.newTimer(r, context.getSelf());
-        timers.arm(r.timer, r.nanos);
-      }
+    if (report && r.nanos > 0 && r.nanos != Durations.NEVER) {
+      Timer deadline = timers.newTimer(r, context.getSelf());
+      timers.arm(deadline, r.nanos); // first: arming is the one step that can fail
+      timed(r, deadline);
     }
     if (destroyers.isEmpty()) {
       destroyers = new ArrayList<>(1);
@@ -678,6 +688,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     if (!dropped.isEmpty()) {
       LOG.warn("Worker [{}] stopped while {} work(s) were queued: they will not run: {}", handle.logName(),
           dropped.size(), logNames(dropped, dropped.size()));
+    }
+    for (Request r : List.copyOf(timed)) {
+      cancelTimer(r); // including waiters the lane took and will answer itself
     }
     // Done with the works' fields: from here on they may move to another worker (once the lane has
     // returned too), and only then is anyone told that this worker is gone.
@@ -780,14 +793,17 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     return w.timer != null || (w.last != null && w.last.isQueued());
   }
 
-  private static Ticket running(WorkCore w) {
+  private Ticket running(WorkCore w) {
     if (w.last != null && w.last.isRunning()) {
       return w.last;
     }
-    return w.older != null && w.older.isRunning() ? w.older : null;
+    if (w.older != null && w.older.isRunning()) {
+      return w.older;
+    }
+    return lane.commandedRunOf(w); // a run with commands still to serve, no longer last or older
   }
 
-  private static Ticket queuedOrRunning(WorkCore w) {
+  private Ticket queuedOrRunning(WorkCore w) {
     return w.last != null && w.last.isQueued() ? w.last : running(w);
   }
 
@@ -814,6 +830,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Command> {
     }
     if (w.last != null && w.last.revoke()) {
       lane.revoked(w.last); // so that the work, and what it holds, is not kept by the lane's queue
+      w.last = null; // an unlinked ticket keeps its link on: the work must not pin what follows it
       return true;
     }
     return false;

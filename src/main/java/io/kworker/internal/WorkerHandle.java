@@ -33,6 +33,8 @@ public final class WorkerHandle {
   private volatile Object facade;
   /** The instance the lane was running when the actor stopped, if any: what a late call may wait for. */
   private volatile Ticket lastRun;
+  /** Completed by {@link #markClosed}: a call refused by the closing inbox waits for it. */
+  private final CompletableFuture<Void> marked = new CompletableFuture<>();
 
   /** A handle with the default instrumentation (counters and MDC on, JMX auto, timings off). */
   public WorkerHandle(String name) {
@@ -133,6 +135,11 @@ public final class WorkerHandle {
   void markClosed(Ticket lastRun) {
     this.lastRun = lastRun;
     closed = true;
+    marked.complete(null);
+    Lane l = lane;
+    if (lastRun != null && l != null) {
+      l.stopped().whenComplete((v, e) -> this.lastRun = null); // keep no work reachable after that
+    }
   }
 
   void failedToStart(Throwable cause) {
@@ -161,6 +168,11 @@ public final class WorkerHandle {
     if (r.op.closed == Op.Closed.REJECT) {
       r.fail(new RejectedExecutionException("worker [" + logName + "] is destroyed; " + r.op.methodName()
           + " of work [" + r.work.logName() + "] refused"));
+      return;
+    }
+    if (!closed) {
+      // refused by the inbox PostStop has just closed: answer once it has said what still runs
+      marked.whenComplete((v, e) -> answerClosed(r));
       return;
     }
     Lane l = lane;

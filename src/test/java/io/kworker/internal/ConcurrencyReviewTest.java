@@ -1,0 +1,315 @@
+package io.kworker.internal;
+
+import static io.kworker.testing.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import akka.actor.ActorPath;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.pattern.StatusReply;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.kworker.DelayedWork;
+import io.kworker.DestroyReport;
+import io.kworker.KWorker;
+import io.kworker.Work;
+import io.kworker.WorkState;
+import io.kworker.WorkStatus;
+import io.kworker.testing.Await;
+import io.kworker.testing.Gate;
+import io.kworker.testing.WorkerTestKit;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Review of 6e218a9: one deterministic test per finding; each fails on that commit. */
+class ConcurrencyReviewTest {
+  static final WorkerTestKit kit = WorkerTestKit.create();
+
+  @AfterAll
+  static void shutdown() {
+    kit.shutdown();
+  }
+
+  static WorkerHandle handle(KWorker worker) {
+    CompletableFuture<WorkerHandle> handle = new CompletableFuture<>();
+    worker.ref().tell(new GetHandle(handle));
+    return result(handle);
+  }
+
+  // ------------------------------------------------------------------ area 1
+
+  /**
+   * A run's protocol commands keep it "running" until RunOver, but running(w) only looks at w.last and
+   * w.older. Façade calls made after the run returned overtake its commands (inbox vs mailbox), move
+   * w.older on, and cancelSync then answers without waiting for that run; the run's next command
+   * queues the work after cancelSync returned.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void cancelSyncWaitsForACommandedRunThatIsNoLongerLastOrOlder() {
+    KWorker w = kit.newWorker("rv-cmd-older");
+    TestProbe<StatusReply<Boolean>> first = kit.testKit().createTestProbe();
+    TestProbe<StatusReply<Boolean>> second = kit.testKit().createTestProbe();
+    CompletableFuture<WorkerHandle> stall = new CompletableFuture<>();
+    CountDownLatch secondRunDone = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    Work work = Work.of("requeuer", self -> {
+      int n = runs.incrementAndGet();
+      if (n == 1) {
+        w.ref().tell(new KWorker.Queue(self, first.getRef())); // cmd1: a call of this run
+        w.ref().tell(new GetHandle(stall)); // holds the actor between cmd1 and cmd2
+        w.ref().tell(new KWorker.Queue(self, second.getRef())); // cmd2: a call of this run too
+      } else if (n == 2) {
+        secondRunDone.countDown();
+      }
+    });
+    Gate blocker = new Gate();
+    Work blockerWork = Work.of("blocker", x -> blocker.pass());
+    CompletableFuture<CompletionStage<Boolean>> cancel = new CompletableFuture<>();
+    stall.thenRun(() -> { // on the worker actor, after cmd1 (which dispatched run 2), before cmd2
+      Await.await(secondRunDone);
+      Ticket run2 = ((WorkCore) work).last;
+      Await.until("run 2 finished", () -> run2.phase() == Ticket.FINISHED);
+      w.queue(blockerWork); // keeps the lane busy, so the next instance stays queued
+      w.queue(work); // older := run 2; run 1 (RunOver still behind cmd2) is no longer tracked
+      cancel.complete(w.cancelSync(work)); // must wait for run 1, whose cmd2 is not served yet
+    });
+    try {
+      assertTrue(result(w.queue(work)));
+      assertTrue(result(result(cancel)), "cancelSync removed the queued instance");
+      WorkStatus after = result(w.status(work));
+      assertEquals(WorkState.IDLE, after.state(), "cancelSync returned, but cmd2 = Queue(self), sent by run 1 "
+          + "before cancelSync was even called, was served after it: the work is pending again");
+    } finally {
+      blocker.open();
+    }
+  }
+
+  // ------------------------------------------------------------------ area 2
+
+  /**
+   * A skipped (unlinked) revoked ticket keeps its next link for ever, since the lane never passes it. A
+   * work still referenced whose queued instance was revoked (w.last) therefore pins the chain of every
+   * instance revoked right after it, and their works, after the lane has long moved on. Before the
+   * commit the lane passed revoked tickets and self-linked them.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aKeptCancelledWorkDoesNotPinTheWorksCancelledAfterIt() throws Exception {
+    KWorker w = kit.newWorker("rv-skip-chain");
+    Gate gate = new Gate();
+    assertTrue(result(w.queue(Work.of("long", x -> gate.pass()))));
+    gate.awaitStarted();
+    Work keep = Work.of("kept", () -> { });
+    assertTrue(result(w.queue(keep)));
+    List<WeakReference<Work>> refs = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      byte[] payload = new byte[1024];
+      Work one = Work.of("one-off-" + i, () -> payload[0]++);
+      refs.add(new WeakReference<>(one));
+      w.queue(one);
+      if (i == 0) {
+        assertTrue(result(w.cancel(keep))); // not the tail: unlinked now, keeps next = one-off-0
+      }
+      w.cancel(one);
+    }
+    result(w.queue(Work.of("pad", () -> { })));
+    gate.open();
+    result(w.flush());
+    for (int i = 0; i < 3; i++) {
+      result(w.queue(Work.of("pad-" + i, () -> { })));
+    }
+    result(w.flush());
+    int alive = refs.size();
+    for (int attempt = 0; attempt < 20 && alive > 0; attempt++) {
+      System.gc();
+      alive = (int) refs.stream().filter(r -> r.get() != null).count();
+    }
+    Reference.reachabilityFence(keep);
+    assertEquals(0, alive, alive + " of " + refs.size() + " cancelled one-off works are still reachable "
+        + "through kept.last -> skipped tickets' next links, after the lane has moved past them");
+  }
+
+  // ------------------------------------------------------------------ area 4
+
+  /**
+   * PostStop closes the inbox first and sets handle.lastRun only later. A cancelSync refused by the closed
+   * inbox in between is answered at once (lastRun is still null), while the work still runs.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void cancelSyncRefusedByTheClosingInboxWaitsForTheRunningWork() {
+    ActorTestKit tk = kit.testKit();
+    ActorRef<KWorker.Command> ref = tk.spawn(KWorker.behavior("rv-window"));
+    KWorker w = result(KWorker.wrap(tk.system(), ref));
+    Gate gate = new Gate();
+    Work running = Work.of("running", x -> gate.pass());
+    DelayedWork armed = DelayedWork.of("armed", () -> { });
+    CompletableFuture<CompletionStage<Boolean>> inWindow = new CompletableFuture<>();
+    AppenderBase<ILoggingEvent> hook = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent e) {
+        // logged by PostStop after inbox.close() and before handle.markClosed(stillRunning)
+        if (!inWindow.isDone() && e.getFormattedMessage().contains("delayed work(s) were armed")) {
+          inWindow.complete(w.cancelSync(running));
+        }
+      }
+    };
+    Logger logger = (Logger) LoggerFactory.getLogger(KWorker.class);
+    hook.start();
+    logger.addAppender(hook);
+    try {
+      assertTrue(result(w.queue(running)));
+      gate.awaitStarted();
+      assertTrue(result(w.queueDelayed(armed, Duration.ofHours(1))));
+      tk.stop(ref);
+      CompletionStage<Boolean> cancel = result(inWindow);
+      assertFalse(cancel.toCompletableFuture().isDone(),
+          "cancelSync of a work that still runs completed (with " + cancel.toCompletableFuture().getNow(null)
+              + ") before the work returned");
+    } finally {
+      logger.detachAppender(hook);
+      gate.open();
+    }
+  }
+
+  /**
+   * A destroy(deadline) call that reaches a closed worker never had its deadline computed (Request.deadline
+   * is 0), so answerClosed's timeout is max(0, 0 - nanoTime()) = 0: it reports a missed deadline at
+   * once, naming the running work, instead of waiting for it up to the caller's deadline.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void lateDestroyWithDeadlineWaitsUpToItsDeadline() throws Exception {
+    ActorTestKit tk = kit.testKit();
+    ActorRef<KWorker.Command> ref = tk.spawn(KWorker.behavior("rv-late-destroy"));
+    KWorker w = result(KWorker.wrap(tk.system(), ref));
+    Gate gate = new Gate();
+    Work running = Work.of("running", x -> gate.pass());
+    try {
+      assertTrue(result(w.queue(running)));
+      gate.awaitStarted();
+      tk.stop(ref);
+      CompletableFuture<DestroyReport> late = w.destroy(Duration.ofHours(1)).toCompletableFuture();
+      try {
+        DestroyReport report = late.get(2, TimeUnit.SECONDS);
+        fail("destroy(1 h) on a closed worker whose work still runs completed within 2 s with " + report);
+      } catch (TimeoutException expected) {
+        // waits for the running work (or the deadline), as answerClosed documents
+      }
+    } finally {
+      gate.open();
+    }
+  }
+
+  // ------------------------------------------------------------------ area 5
+
+  /** An ActorRef that fails the lane's first Wake with an OutOfMemoryError, before delivering it. */
+  static final class FailFirstWake implements ActorRef<KWorker.Command> {
+    final ActorRef<KWorker.Command> real;
+    final Thread lane;
+    final AtomicInteger failed = new AtomicInteger();
+
+    FailFirstWake(ActorRef<KWorker.Command> real, Thread lane) {
+      this.real = real;
+      this.lane = lane;
+    }
+
+    @Override
+    public void tell(KWorker.Command m) {
+      if (m == Wake.INSTANCE && Thread.currentThread() == lane && failed.getAndIncrement() == 0) {
+        throw new OutOfMemoryError("injected: the envelope of the lane's Wake");
+      }
+      real.tell(m);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <U extends KWorker.Command> ActorRef<U> narrow() {
+      return (ActorRef<U>) this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <U> ActorRef<U> unsafeUpcast() {
+      return (ActorRef<U>) this;
+    }
+
+    @Override
+    public ActorPath path() {
+      return real.path();
+    }
+
+    @Override
+    public int compareTo(ActorRef<?> o) {
+      return real.compareTo(o);
+    }
+  }
+
+  /**
+   * WorkerHandle.report is retried by Lane.deliver after a throwable, but it is not idempotent: after the
+   * report was linked and `awake` won, a failing wake() leaves awake = 1 with no Wake on its way, and the
+   * retry takes the waiters again (none left) and overwrites Ticket.reported with an empty list. The
+   * protocol cancelSync parked on the run is never answered, and the actor is never woken again.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aFailedWakeInTheLanesReportLosesNeitherTheWakeNorTheWaiters() throws Exception {
+    // not kit.newWorker: the kit's shutdown would wait for ever on this worker's lost wake-up
+    KWorker w = KWorker.create(kit.testKit().system(), "rv-report-retry");
+    WorkerHandle handle = handle(w);
+    Gate gate = new Gate();
+    AtomicReference<Thread> laneThread = new AtomicReference<>();
+    Work running = Work.of("running", x -> {
+      laneThread.set(Thread.currentThread());
+      gate.pass();
+    });
+    assertTrue(result(w.queue(running)));
+    gate.awaitStarted();
+    CompletionStage<Boolean> cancel = AskPattern.askWithStatus(w.ref(),
+        r -> new KWorker.CancelSync(running, r), Duration.ofSeconds(Await.LONG_SECONDS),
+        kit.testKit().system().scheduler());
+    Await.until("cancel parked", () -> result(w.status(running)).canceling() == 1);
+    Field awake = Inbox.class.getDeclaredField("awake");
+    awake.setAccessible(true);
+    Await.until("actor idle", () -> {
+      try {
+        return awake.getInt(handle.inbox) == 0;
+      } catch (IllegalAccessException e) {
+        throw new AssertionError(e);
+      }
+    });
+    ActorRef<KWorker.Command> real = handle.ref();
+    FailFirstWake failing = new FailFirstWake(real, laneThread.get());
+    handle.setRef(failing);
+    try {
+      gate.open();
+      assertFalse(result(cancel), "the protocol cancelSync of the run is answered once the run is over");
+      assertEquals(0, result(w.status(running)).canceling(), "canceling is back to 0");
+      assertTrue(failing.failed.get() > 0, "the injected failure happened");
+    } finally {
+      handle.setRef(real);
+      handle.wake(); // unsticks the actor for the kit's shutdown
+    }
+  }
+}
