@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every kworker benchmark of issue 5 one after the other and writes docs/results/*.json,
+# Runs every kworker benchmark one after the other and writes docs/results/*.json,
 # docs/results/table.md and docs/performance.png. About 20 minutes on a 2-core machine.
 #   bash bench/run-all.sh            # everything
 #   bash bench/run-all.sh chart      # only redraw the chart and table from docs/results/*.json
@@ -23,6 +23,8 @@ json.dump(d, open(sys.argv[1], "w"), indent=1)' "$R/jmh-roundtrip.json"
   bench ArmedDelayed "5 1000000 $R/armed.json" | tee "$R/armed.txt"
   bench TimerLateness "5 100 10 $R/lateness.json" | tee "$R/lateness.txt"
   bench Footprint "5 100000 1000 $R/footprint.json" | tee "$R/footprint.txt"
+  bench CancelRetention "3 2000000 $R/retention.json" | tee "$R/retention.txt"
+  bench GraceLateness "3 200 $R/grace.json" | tee "$R/grace.txt"
 fi
 $MVN exec:exec@bench -Dbench.jvm=-Djava.awt.headless=true -Dbench.main=io.kworker.bench.Chart \
   -Dbench.args="docs/performance.png $R/table.md $(ls $R/*.json | tr '\n' ' ')"

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The worker's execution thread: the kthread that runs works, one at a time, in the order the actor
@@ -66,7 +64,7 @@ final class Lane implements Runnable {
   private final int batch;
   private final WorkerStats stats;
   private final boolean timings;
-  private final boolean mdc;
+  private final MdcGuard mdc;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   /** Actor side: the last ticket appended. */
   private Ticket tail;
@@ -101,7 +99,7 @@ final class Lane implements Runnable {
     this.batch = batch;
     this.stats = handle.stats();
     this.timings = stats.timings;
-    this.mdc = handle.instrumentation.mdc();
+    this.mdc = new MdcGuard(handle.instrumentation.mdc(), handle.logName());
     this.head = this.tail = new Ticket(null, Ticket.FINISHED);
   }
 
@@ -312,11 +310,10 @@ final class Lane implements Runnable {
     } else {
       DRAINING.set(this);
     }
-    Map<String, String> outer = null;
     boolean done = false;
     try {
-      outer = MDC.getCopyOfContextMap();
-      drain(outer);
+      mdc.enter();
+      drain();
       done = true;
     } catch (Throwable e) {
       trouble(DRAIN_LOOP, null, e); // the loop catches everything per work; this is the loop itself
@@ -325,7 +322,7 @@ final class Lane implements Runnable {
         DRAINING.remove();
       }
       try {
-        restoreMdc(outer);
+        mdc.exit();
       } catch (Throwable e) {
         trouble(DRAIN_LOOP, null, e);
       }
@@ -349,7 +346,7 @@ final class Lane implements Runnable {
     }
   }
 
-  private void drain(Map<String, String> outer) {
+  private void drain() {
     int ran = 0;
     for (;;) {
       if (closed) {
@@ -374,7 +371,7 @@ final class Lane implements Runnable {
       Ticket past = head;
       HEAD.setRelease(this, t);
       past.unlink();
-      runOne(t, outer);
+      runOne(t);
       if (++ran == batch && yieldThread()) {
         return;
       }
@@ -392,14 +389,14 @@ final class Lane implements Runnable {
     }
   }
 
-  private void runOne(Ticket t, Map<String, String> outer) {
+  private void runOne(Ticket t) {
     boolean watched;
     if (!t.claim()) {
       watched = t.isWatched(); // a revoked instance still marks a flush barrier's place
     } else {
       try {
         if (t.work != null) {
-          run(t, outer);
+          run(t);
         }
       } catch (Throwable e) {
         trouble(AFTER_WORK, t.work, e); // run() catches its own; this is a catch block that failed
@@ -416,15 +413,12 @@ final class Lane implements Runnable {
     }
   }
 
-  private void run(Ticket t, Map<String, String> outer) {
+  private void run(Ticket t) {
     WorkCore work = t.work;
     current = t;
     long start = 0;
     try {
-      if (mdc) {
-        MDC.put(Instrumentation.MDC_WORKER, handle.logName());
-        MDC.put(Instrumentation.MDC_WORK, work.logName());
-      }
+      mdc.before(work.logName());
       if (timings) {
         start = System.nanoTime();
       }
@@ -449,7 +443,7 @@ final class Lane implements Runnable {
       } else {
         stats.ran();
       }
-      restoreMdc(outer); // what the work put in the MDC must not reach the next one
+      mdc.after(); // what the work put in the MDC must not reach the next one
       logTrouble();
     } catch (Throwable e) {
       trouble(AFTER_WORK, work, e);
@@ -581,13 +575,6 @@ final class Lane implements Runnable {
     }
   }
 
-  private static void restoreMdc(Map<String, String> outer) {
-    if (outer == null) {
-      MDC.clear();
-    } else {
-      MDC.setContextMap(outer);
-    }
-  }
 
   /**
    * The instance running on the calling thread, if that thread is this lane's, else null. No thread
