@@ -147,15 +147,21 @@ final class StressHarness {
         throw new IllegalStateException("thrower fails on purpose " + QuietExpected.MARK);
       }
     }));
+    // The self-requeues go through the façade or the actor protocol, at random: a command created
+    // inside a run is a call of that run, exactly as a façade call is.
     works[PHOENIX] = Work.of("phoenix", self -> body(PHOENIX, () -> {
       if (ThreadLocalRandom.current().nextInt(10) < 8) {
-        inside(Kind.QUEUE, PHOENIX, () -> worker.queue(self));
+        inside(Kind.QUEUE, PHOENIX, ThreadLocalRandom.current().nextBoolean()
+            ? () -> worker.queue(self)
+            : () -> ask(r -> new KWorker.Queue(self, r)));
       }
     }));
     works[TICKER] = DelayedWork.of("ticker", self -> body(TICKER, () -> {
       if (ThreadLocalRandom.current().nextBoolean()) {
-        long d = ThreadLocalRandom.current().nextInt(2);
-        inside(Kind.MOD, TICKER, () -> worker.modDelayed(self, Duration.ofMillis(d)));
+        Duration d = Duration.ofMillis(ThreadLocalRandom.current().nextInt(2));
+        inside(Kind.MOD, TICKER, ThreadLocalRandom.current().nextBoolean()
+            ? () -> worker.modDelayed(self, d)
+            : () -> ask(r -> new KWorker.ModDelayed(self, d, r)));
       }
     }));
     works[DELAYED] = DelayedWork.of("delayed", x -> body(DELAYED, () -> { }));
@@ -218,6 +224,12 @@ final class StressHarness {
   }
 
   /** A call from inside a run, awaited there (it never waits for the lane). */
+  private CompletionStage<?> ask(
+      akka.japi.function.Function<akka.actor.typed.ActorRef<akka.pattern.StatusReply<Boolean>>, KWorker.Command> command) {
+    return akka.actor.typed.javadsl.AskPattern.askWithStatus(worker.ref(), command,
+        Duration.ofSeconds(Await.LONG_SECONDS), system.scheduler());
+  }
+
   private void inside(Kind kind, int work, java.util.function.Supplier<CompletionStage<?>> call) {
     timed(insideCalls, INSIDE, kind, work, call);
   }
