@@ -364,7 +364,7 @@ public final class KWorker {
   @SuppressWarnings("unchecked")
   private <T> CompletionStage<T> call(Op op, Work work, long nanos) {
     if (work == null && op.perWork()) {
-      throw new NullPointerException("work is null (" + op.methodName() + " on worker [" + name() + "])");
+      throw new NullPointerException("work is null (" + op.methodName() + " on worker [" + handle.logName() + "])");
     }
     return (CompletionStage<T>) (CompletionStage<?>) handle.call(op, (WorkCore) work, nanos);
   }
@@ -386,7 +386,7 @@ public final class KWorker {
 
   @Override
   public String toString() {
-    return "KWorker[" + name() + "]";
+    return "KWorker[" + handle.logName() + "]";
   }
 
   // ------------------------------------------------------------------ actor protocol

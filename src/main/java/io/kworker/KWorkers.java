@@ -143,7 +143,7 @@ public final class KWorkers implements Extension {
     }
     if (closed) {
       throw new IllegalStateException("actor system [" + system.name() + "] is shutting down: its workers "
-          + "are destroyed, so worker [" + name + "] is not created");
+          + "are destroyed, so worker [" + Names.safe(name) + "] is not created");
     }
     // Everything that can fail comes before the worker exists: a bad block starts nothing.
     Config block = workerConfig(name);

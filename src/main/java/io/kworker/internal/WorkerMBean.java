@@ -54,7 +54,7 @@ final class WorkerMBean implements KWorkerMXBean {
         }
       }
     } catch (JMException | RuntimeException e) {
-      LOG.warn("Worker [{}] could not register its JMX MBean; it runs without one", handle.name(), e);
+      LOG.warn("Worker [{}] could not register its JMX MBean; it runs without one", handle.logName(), e);
       return null;
     }
   }
@@ -87,7 +87,7 @@ final class WorkerMBean implements KWorkerMXBean {
     try {
       ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
     } catch (JMException | RuntimeException e) {
-      LOG.debug("Worker [{}] could not unregister its JMX MBean {}", handle.name(), registered, e);
+      LOG.debug("Worker [{}] could not unregister its JMX MBean {}", handle.logName(), registered, e);
     }
   }
 
