@@ -1,11 +1,11 @@
 package io.kworker;
 
-import io.kworker.internal.WorkCore;
+import io.kworker.internal.KthreadWork;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /** A work made of a function that receives its own work, as the kernel's {@code func(work)}. */
-abstract class FunctionWork<W extends Work> extends WorkCore {
+abstract class FunctionWork<W extends Work> extends KthreadWork {
   private final Consumer<? super W> fn;
 
   FunctionWork(String name, Consumer<? super W> fn) {

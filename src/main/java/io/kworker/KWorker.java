@@ -8,13 +8,11 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.pattern.StatusReply;
-import io.kworker.internal.Durations;
-import io.kworker.internal.GetHandle;
 import io.kworker.internal.Instrumentation;
 import io.kworker.internal.Op;
 import io.kworker.internal.Protocol;
 import io.kworker.internal.Settings;
-import io.kworker.internal.WorkCore;
+import io.kworker.internal.KthreadWork;
 import io.kworker.internal.WorkerBehavior;
 import io.kworker.internal.WorkerHandle;
 import java.net.URLEncoder;
@@ -104,11 +102,12 @@ public final class KWorker {
    */
   public static Behavior<Command> behavior(String name) {
     Objects.requireNonNull(name, "worker name");
-    return akka.actor.typed.javadsl.Behaviors.setup(context -> {
+    Behavior<Object> worker = akka.actor.typed.javadsl.Behaviors.setup(context -> {
       Settings settings = Settings.from(context.getSystem());
       return WorkerBehavior.create(new WorkerHandle(name, Instrumentation.from(context.getSystem())),
           settings);
     });
+    return worker.narrow(); // the actor's internal messages stay out of reach
   }
 
   /**
@@ -119,7 +118,8 @@ public final class KWorker {
   public static CompletionStage<KWorker> wrap(ActorSystem<?> system, ActorRef<Command> ref) {
     Objects.requireNonNull(ref, "worker ref");
     CompletableFuture<WorkerHandle> handle = new CompletableFuture<>();
-    ref.tell(new GetHandle(handle));
+    ActorRef<Object> worker = ref.unsafeUpcast();
+    worker.tell(new WorkerBehavior.GetHandle(handle));
     long timeout = Settings.from(system).wrapTimeout().toMillis();
     return handle.orTimeout(timeout, TimeUnit.MILLISECONDS).thenApply(KWorker::of);
   }
@@ -149,7 +149,7 @@ public final class KWorker {
     return facade != null ? (KWorker) facade : new KWorker(handle).published();
   }
 
-  static Optional<KWorker> boundTo(WorkCore work) {
+  static Optional<KWorker> boundTo(KthreadWork work) {
     WorkerHandle h = work.boundHandle();
     return h == null ? Optional.empty() : Optional.of(of(h));
   }
@@ -187,7 +187,7 @@ public final class KWorker {
    *     disable of it is in progress (then nothing is queued)
    */
   public CompletionStage<Boolean> queue(Work work) {
-    return call(Op.QUEUE, work, 0);
+    return call(Op.QUEUE, work);
   }
 
   /**
@@ -197,7 +197,7 @@ public final class KWorker {
    * @return as {@link #queue}
    */
   public CompletionStage<Boolean> queueDelayed(DelayedWork work, Duration delay) {
-    return call(Op.QUEUE_DELAYED, work, nanos(delay));
+    return call(Op.QUEUE_DELAYED, work, delay);
   }
 
   /**
@@ -209,7 +209,7 @@ public final class KWorker {
    *     count: the number of pending instances changed iff it is false.
    */
   public CompletionStage<Boolean> modDelayed(DelayedWork work, Duration delay) {
-    return call(Op.MOD_DELAYED, work, nanos(delay));
+    return call(Op.MOD_DELAYED, work, delay);
   }
 
   /**
@@ -219,7 +219,7 @@ public final class KWorker {
    * at once (the kernel hangs on the latter).
    */
   public CompletionStage<Done> flush(Work work) {
-    return call(Op.FLUSH_WORK, work, 0);
+    return call(Op.FLUSH_WORK, work);
   }
 
   /**
@@ -227,7 +227,7 @@ public final class KWorker {
    * has finished. Armed timers are not waited for.
    */
   public CompletionStage<Done> flush() {
-    return call(Op.FLUSH_WORKER, null, 0);
+    return call(Op.FLUSH_WORKER, null);
   }
 
   /**
@@ -243,7 +243,7 @@ public final class KWorker {
    *     false after the wait. Of many parallel cancels, at most one gives true, and all wait.
    */
   public CompletionStage<Boolean> cancelSync(Work work) {
-    return call(Op.CANCEL_SYNC, work, Durations.NEVER);
+    return call(Op.CANCEL_SYNC, work, FOREVER);
   }
 
   /**
@@ -254,7 +254,7 @@ public final class KWorker {
    * {@link Work#cancelRequested()}.
    */
   public CompletionStage<Boolean> cancelSync(Work work, Duration grace) {
-    return call(Op.CANCEL_SYNC, work, nanos(grace));
+    return call(Op.CANCEL_SYNC, work, grace);
   }
 
   /**
@@ -264,7 +264,7 @@ public final class KWorker {
    * @return true iff it removed a pending or armed instance
    */
   public CompletionStage<Boolean> cancel(Work work) {
-    return call(Op.CANCEL, work, 0);
+    return call(Op.CANCEL, work);
   }
 
   /**
@@ -274,7 +274,7 @@ public final class KWorker {
    * @return true if it waited for an instance, false if the work was idle
    */
   public CompletionStage<Boolean> flushDelayed(DelayedWork work) {
-    return call(Op.FLUSH_DELAYED, work, 0);
+    return call(Op.FLUSH_DELAYED, work);
   }
 
   /**
@@ -284,12 +284,12 @@ public final class KWorker {
    * @return true iff it removed a pending or armed instance
    */
   public CompletionStage<Boolean> disable(Work work) {
-    return call(Op.DISABLE, work, 0);
+    return call(Op.DISABLE, work);
   }
 
   /** {@link #disable(Work)}, then waits for a running instance to return, as {@link #cancelSync}. */
   public CompletionStage<Boolean> disableSync(Work work) {
-    return call(Op.DISABLE_SYNC, work, 0);
+    return call(Op.DISABLE_SYNC, work);
   }
 
   /**
@@ -299,7 +299,7 @@ public final class KWorker {
    * @return true iff the count reached zero
    */
   public CompletionStage<Boolean> enable(Work work) {
-    return call(Op.ENABLE, work, 0);
+    return call(Op.ENABLE, work);
   }
 
   /**
@@ -309,7 +309,7 @@ public final class KWorker {
    * @return true iff the count reached zero
    */
   public CompletionStage<Boolean> enableAndQueue(Work work) {
-    return call(Op.ENABLE_AND_QUEUE, work, 0);
+    return call(Op.ENABLE_AND_QUEUE, work);
   }
 
   /**
@@ -319,12 +319,12 @@ public final class KWorker {
    * that expire are dropped. Armed timers are not waited for.
    */
   public CompletionStage<Done> drain() {
-    return call(Op.DRAIN, null, 0);
+    return call(Op.DRAIN, null);
   }
 
   /** Where {@code work} stands on this worker, with its canceling and disable counts. */
   public CompletionStage<WorkStatus> status(Work work) {
-    return call(Op.STATE, work, 0);
+    return call(Op.STATE, work);
   }
 
   /** Where {@code work} stands on this worker. */
@@ -348,7 +348,7 @@ public final class KWorker {
    * order; then the execution thread and the actor stop. Completes when they have.
    */
   public CompletionStage<Done> destroy() {
-    return call(Op.DESTROY, null, 0);
+    return call(Op.DESTROY, null);
   }
 
   /**
@@ -358,20 +358,25 @@ public final class KWorker {
    * 100 years or more is {@link #destroy()}.
    */
   public CompletionStage<DestroyReport> destroy(Duration deadline) {
-    return call(Op.DESTROY_REPORT, null, nanos(deadline));
+    return call(Op.DESTROY_REPORT, null, deadline);
   }
 
+  private <T> CompletionStage<T> call(Op op, Work work) {
+    return call(op, work, Duration.ZERO);
+  }
+
+  /** Every façade method: the call as its row of {@link Op} says. */
   @SuppressWarnings("unchecked")
-  private <T> CompletionStage<T> call(Op op, Work work, long nanos) {
+  private <T> CompletionStage<T> call(Op op, Work work, Duration duration) {
     if (work == null && op.perWork()) {
       throw new NullPointerException("work is null (" + op.methodName() + " on worker [" + handle.logName() + "])");
     }
-    return (CompletionStage<T>) (CompletionStage<?>) handle.call(op, (WorkCore) work, nanos);
+    long nanos = op.nanos(duration);
+    return (CompletionStage<T>) (CompletionStage<?>) handle.call(op, (KthreadWork) work, nanos);
   }
 
-  private static long nanos(Duration d) {
-    return Durations.toNanos(d, "duration");
-  }
+  /** The grace of the kernel's cancel-sync, which never interrupts: as long as a duration can be. */
+  private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
 
   /** Façades of the same worker are equal. */
   @Override
@@ -409,11 +414,7 @@ public final class KWorker {
   public sealed interface Command
       permits Queue, QueueDelayed, ModDelayed, FlushWork, FlushWorker, CancelSync, Cancel,
           FlushDelayed, Disable, DisableSync, Enable, EnableAndQueue, Drain, GetStatus, Destroy,
-          DestroyWithin, Command.Internal {
-
-    /** INTERNAL API: the worker's own messages. Not for user extension. */
-    non-sealed interface Internal extends Command {}
-  }
+          DestroyWithin {}
 
   /** See {@link KWorker#queue}. */
   public record Queue(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
@@ -429,7 +430,7 @@ public final class KWorker {
       implements Command {
     public QueueDelayed {
       Objects.requireNonNull(work, "work");
-      nanos(delay);
+      Op.QUEUE_DELAYED.nanos(delay);
       Objects.requireNonNull(replyTo, "replyTo");
       Protocol.created(this);
     }
@@ -440,7 +441,7 @@ public final class KWorker {
       implements Command {
     public ModDelayed {
       Objects.requireNonNull(work, "work");
-      nanos(delay);
+      Op.MOD_DELAYED.nanos(delay);
       Objects.requireNonNull(replyTo, "replyTo");
       Protocol.created(this);
     }
@@ -471,14 +472,14 @@ public final class KWorker {
       implements Command {
     public CancelSync {
       Objects.requireNonNull(work, "work");
-      nanos(grace);
+      Op.CANCEL_SYNC.nanos(grace);
       Objects.requireNonNull(replyTo, "replyTo");
       Protocol.created(this);
     }
 
     /** The kernel-exact cancel-sync ({@link KWorker#cancelSync(Work)}): it never interrupts. */
     public CancelSync(Work work, ActorRef<StatusReply<Boolean>> replyTo) {
-      this(work, ChronoUnit.FOREVER.getDuration(), replyTo);
+      this(work, FOREVER, replyTo);
     }
   }
 
@@ -565,7 +566,7 @@ public final class KWorker {
   public record DestroyWithin(Duration deadline, ActorRef<StatusReply<DestroyReport>> replyTo)
       implements Command {
     public DestroyWithin {
-      nanos(deadline);
+      Op.DESTROY_REPORT.nanos(deadline);
       Objects.requireNonNull(replyTo, "replyTo");
       Protocol.created(this);
     }

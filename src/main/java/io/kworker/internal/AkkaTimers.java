@@ -4,7 +4,6 @@ import akka.actor.Cancellable;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Scheduler;
-import io.kworker.KWorker;
 import java.time.Duration;
 import scala.concurrent.ExecutionContext;
 
@@ -30,13 +29,13 @@ final class AkkaTimers extends Timers {
     Cancellable task;
     long remainingNanos;
 
-    Stepped(Object subject, ActorRef<KWorker.Command> target) {
+    Stepped(Object subject, ActorRef<Object> target) {
       super(subject, target);
     }
   }
 
   @Override
-  Timer newTimer(Object subject, ActorRef<KWorker.Command> target) {
+  Timer newTimer(Object subject, ActorRef<Object> target) {
     return new Stepped(subject, target);
   }
 

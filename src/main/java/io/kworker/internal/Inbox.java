@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * The façade's way into the worker actor: a closable multi-producer, single-consumer queue of
- * {@link Request}s that only the actor drains, as part of its mailbox.
+ * {@link Entry entries} (calls, and the lane's {@link Over} notices) that only the actor takes from, as
+ * part of its mailbox.
  *
  * <p>INTERNAL API.
  *
@@ -24,29 +25,37 @@ final class Inbox {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      TAIL = lookup.findVarHandle(Inbox.class, "tail", Request.class);
+      TAIL = lookup.findVarHandle(Inbox.class, "tail", Entry.class);
       AWAKE = lookup.findVarHandle(Inbox.class, "awake", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private static final Request CLOSED = new Request(null, null, 0, null, null, null);
+  /** What the inbox carries: a {@link Request} or an {@link Over}. */
+  abstract static class Entry {
+    /** Link in the inbox. */
+    volatile Entry next;
+  }
+
+  private static final class Stub extends Entry {}
+
+  private static final Entry CLOSED = new Stub();
 
   private final WorkerHandle handle;
-  private volatile Request tail;
-  /** Consumer side: the last request taken (initially a stub). */
-  private Request head;
+  private volatile Entry tail;
+  /** Consumer side: the last entry taken (initially a stub). */
+  private Entry head;
   /** 1 while a Wake is on its way or the actor is draining. */
   private volatile int awake;
 
   Inbox(WorkerHandle handle) {
     this.handle = handle;
-    this.head = this.tail = new Request(null, null, 0, null, null, null);
+    this.head = this.tail = new Stub();
   }
 
   /** Any thread: false if the inbox is closed (the request was not taken). */
-  boolean offer(Request r) {
+  boolean offer(Entry r) {
     int taken = enqueue(r);
     if (taken == WAKE) {
       handle.wake();
@@ -62,7 +71,7 @@ final class Inbox {
    * Any thread: links {@code r} in; {@link #WAKE} if the caller must then wake the actor (which it may
    * do a little later, as the lane does after answering its waiters), {@link #REFUSED} if closed.
    */
-  int enqueue(Request r) {
+  int enqueue(Entry r) {
     if (link(r) == REFUSED) {
       return REFUSED;
     }
@@ -75,7 +84,7 @@ final class Inbox {
    * behind {@code r} before {@code r} itself was linked may have seen the actor awake and sent no Wake,
    * while the actor, unable to see past {@code r}'s gap, went idle: Dekker again, on {@code r.next}.)
    */
-  int enqueueLazily(Request r) {
+  int enqueueLazily(Entry r) {
     if (link(r) == REFUSED) {
       return REFUSED;
     }
@@ -83,22 +92,22 @@ final class Inbox {
   }
 
   /** Any thread: links {@code r} in ({@link #TAKEN}) unless the inbox is closed ({@link #REFUSED}). */
-  private int link(Request r) {
+  private int link(Entry r) {
     for (;;) {
-      Request t = tail;
+      Entry t = tail;
       if (t == CLOSED) {
         return REFUSED;
       }
       if (TAIL.compareAndSet(this, t, r)) {
-        t.next = r;
+        t.next = r; // JDI mark [link]: DrainGapTest and DeferredWakeTest hold a producer here
         return TAKEN;
       }
     }
   }
 
-  /** Actor: the next request, or null. */
-  Request poll() {
-    Request n = head.next;
+  /** Actor: the next entry, or null. */
+  Entry poll() {
+    Entry n = head.next;
     if (n != null) {
       head = n;
     }
@@ -107,36 +116,36 @@ final class Inbox {
 
   /** Actor: after poll() gave null; true if the actor may go idle, false if it must keep draining. */
   boolean sleep() {
-    awake = 0;
+    awake = 0; // JDI mark [sleep]: DeferredWakeTest holds the actor here
     // Dekker with offer(): a request linked before our store is seen here; a later one sends a Wake.
     return head.next == null || !AWAKE.compareAndSet(this, 0, 1);
   }
 
   /**
-   * Actor: takes every request that got in before this call, in order, even past a producer that won
-   * the tail and has not linked yet. A message that a thread sends after a call it made (a protocol
-   * command, the lane's report on a run that made calls) therefore never overtakes that call.
+   * Actor: takes every entry that got in before this call, in order, even past a producer that won the
+   * tail and has not linked yet. A message that a thread sends after a call it made (a protocol command,
+   * the lane's mailbox {@link Over}) therefore never overtakes that call.
    */
-  void drainTo(Consumer<Request> served) {
-    Request last = tail;
+  void takeEarlier(Consumer<Entry> served) {
+    Entry last = tail;
     if (last != CLOSED) {
       takeUpTo(last, served);
     }
   }
 
-  /** Actor: closes the inbox and returns every request that got in before. */
-  List<Request> close() {
-    Request last = (Request) TAIL.getAndSet(this, CLOSED);
-    List<Request> rest = new ArrayList<>();
+  /** Actor: closes the inbox and returns every entry that got in before. */
+  List<Entry> close() {
+    Entry last = (Entry) TAIL.getAndSet(this, CLOSED);
+    List<Entry> rest = new ArrayList<>();
     if (last != CLOSED) {
       takeUpTo(last, rest::add);
     }
     return rest;
   }
 
-  private void takeUpTo(Request last, Consumer<Request> served) {
+  private void takeUpTo(Entry last, Consumer<Entry> served) {
     while (head != last) {
-      Request n;
+      Entry n;
       while ((n = head.next) == null) {
         Thread.onSpinWait(); // a producer won the tail and is about to link
       }

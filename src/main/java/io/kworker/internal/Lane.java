@@ -19,18 +19,18 @@ import org.slf4j.LoggerFactory;
  * <p>INTERNAL API.
  *
  * <p>A single-producer, single-consumer linked queue of {@link Ticket}s (the kernel's
- * {@code work_list}): the worker actor appends, and a drain loop on the executor takes from the head.
- * The drain runs on a dedicated thread (the default) or on a shared dispatcher, where it yields the
- * thread after {@code batch} works. At most one drain runs at a time ({@link #scheduled}), so works of
+ * {@code work_list}): the worker actor appends, and a batch loop on the executor takes from the head.
+ * A batch runs on a dedicated thread (the default) or on a shared dispatcher, where it yields the
+ * thread after {@code batch} works. At most one batch runs at a time ({@link #scheduled}), so works of
  * one worker never overlap and run in FIFO order. The lane touches no worker state but the tickets, and
- * it reports back only for the instances that the actor watches, or whose run made protocol commands.
+ * it tells the actor only about the instances that it watches, or whose run made protocol commands.
  *
  * <p>The actor unlinks a revoked instance from the queue ({@link #revoked}), so that a cancelled work and
  * what it captured can be collected while a long run holds the lane; it never unlinks the tail (the next
  * push does) nor a watched ticket (a flush waiting for it keeps its place in the queue).
  *
  * <p>The lane survives any throwable in its own bookkeeping (an OutOfMemoryError on the way out of a
- * work, say): a claimed instance is always finished, a report is retried until it is delivered, and the
+ * work, say): a claimed instance is always finished, its {@link Over} is retried until it is delivered, and the
  * thread goes on with the next work; the failure is logged once per episode.
  */
 final class Lane implements Runnable {
@@ -45,8 +45,8 @@ final class Lane implements Runnable {
   private static final int DRAIN_LOOP = 4;
   private static final int RESTART = 5;
   private static final String[] STEPS = {"setting up work", "its bookkeeping after work",
-      "reporting the end of work", "handing its thread back", "its drain loop", "restarting its drain"};
-  /** The lane draining on this thread, for threads that are not a worker's own (shared dispatchers). */
+      "telling the actor work is over", "handing its thread back", "its batch loop", "restarting its batch"};
+  /** The lane whose batch runs on this thread, for threads that are not a worker's own (shared dispatchers). */
   private static final ThreadLocal<Lane> DRAINING = new ThreadLocal<>();
 
   static {
@@ -74,9 +74,9 @@ final class Lane implements Runnable {
   private Ticket head;
   /** Drain side: the instance running now, or null. Read by others only on the runner's own thread. */
   private Ticket current;
-  /** The thread of the drain in progress, or of the last one. */
+  /** The thread of the batch in progress, or of the last one. */
   private volatile Thread runner;
-  /** 1 while a drain is submitted or running. */
+  /** 1 while a batch is submitted or running. */
   private volatile int scheduled;
   private volatile boolean closed;
   /**
@@ -91,7 +91,7 @@ final class Lane implements Runnable {
    */
   private Throwable trouble;
   private int troubleStep;
-  private WorkCore troubleWork;
+  private KthreadWork troubleWork;
 
   Lane(WorkerHandle handle, Executor executor, int batch) {
     this.handle = handle;
@@ -166,7 +166,7 @@ final class Lane implements Runnable {
   void close() {
     closed = true;
     if (SCHEDULED.compareAndSet(this, 0, 1)) {
-      stopped.complete(null); // no drain in progress; one that is will complete it on its way out
+      stopped.complete(null); // no batch in progress; one that is will complete it on its way out
     }
     if (executor instanceof DedicatedThread thread) {
       thread.shutdown();
@@ -196,7 +196,7 @@ final class Lane implements Runnable {
 
   // ---------------------------------------------------------------- protocol commands made by runs
 
-  /** The lane whose drain runs on the calling thread, or null. */
+  /** The lane whose batch runs on the calling thread, or null. */
   static Lane onCallerThread() {
     Thread t = Thread.currentThread();
     return t instanceof DedicatedThread.Kthread k ? k.lane : DRAINING.get();
@@ -268,14 +268,14 @@ final class Lane implements Runnable {
    * although the work has been queued (and has run) again since: a façade call can overtake a run's
    * commands, which go through the mailbox.
    */
-  Ticket commandedRunOf(WorkCore w) {
+  Ticket commandedRunOf(KthreadWork w) {
     if (commanderCount == 0) {
       return null;
     }
     synchronized (this) {
       for (int i = commanders.size() - 1; i >= 0; i--) {
         Ticket t = commanders.get(i).run();
-        if (t.work == w && t.isRunning()) {
+        if (t.work == w && t.ongoing()) {
           return t;
         }
       }
@@ -298,7 +298,7 @@ final class Lane implements Runnable {
     return false;
   }
 
-  // ---------------------------------------------------------------- the drain
+  // ---------------------------------------------------------------- the batch loop
 
   @Override
   public void run() {
@@ -313,7 +313,7 @@ final class Lane implements Runnable {
     boolean done = false;
     try {
       mdc.enter();
-      drain();
+      runBatch();
       done = true;
     } catch (Throwable e) {
       trouble(DRAIN_LOOP, null, e); // the loop catches everything per work; this is the loop itself
@@ -332,7 +332,7 @@ final class Lane implements Runnable {
     }
   }
 
-  /** After a drain that failed in its own loop: drain again, on a fresh start of the executor. */
+  /** After a batch that failed in its own loop: run again, on a fresh start of the executor. */
   private void resume() {
     if (closed) {
       stopped.complete(null);
@@ -346,7 +346,8 @@ final class Lane implements Runnable {
     }
   }
 
-  private void drain() {
+  /** Runs tickets from the head until the queue is empty, or, on a shared dispatcher, a batch is done. */
+  private void runBatch() {
     int ran = 0;
     for (;;) {
       if (closed) {
@@ -414,7 +415,7 @@ final class Lane implements Runnable {
   }
 
   private void run(Ticket t) {
-    WorkCore work = t.work;
+    KthreadWork work = t.work;
     current = t;
     long start = 0;
     try {
@@ -451,18 +452,18 @@ final class Lane implements Runnable {
   }
 
   /**
-   * Tells the actor that {@code t} is over: its {@link #report} through the inbox, or a {@link RunOver}
+   * Tells the actor that {@code t} is over: an {@link Over} through the inbox ({@link #tellOver}), or
    * through the mailbox, behind protocol commands that runs sent from this thread (handled alike if told
-   * twice). A step that fails is retried until it succeeds: a lost report would leave its waiters hanging.
+   * twice). A step that fails is retried until it succeeds: a lost Over would leave its waiters hanging.
    */
   private void deliver(Ticket t, boolean commands) {
     if (!commands) {
-      report(t);
+      tellOver(t);
       return;
     }
     for (int attempt = 0; ; attempt++) {
       try {
-        handle.runOver(t);
+        handle.overThroughMailbox(t);
         logTrouble();
         return;
       } catch (Throwable e) {
@@ -474,24 +475,24 @@ final class Lane implements Runnable {
   }
 
   /**
-   * A watched instance is over (finished or skipped). The report goes into the inbox behind every call
+   * A watched instance is over (finished or skipped). Its Over goes into the inbox behind every call
    * the run made; then, if no such call is left to serve, the façade callers waiting for it are answered
    * from here.
    *
-   * <p>If that answers every waiter, the report goes in without waking the actor: what is left for the
-   * actor (the canceling count, the watched set) can only be observed by a call served after the report,
-   * or by a protocol command, which drains the inbox first. So a cancelSync of a running work costs one
+   * <p>If that answers every waiter, the Over goes in without waking the actor: what is left for the
+   * actor (the canceling count, the parked set) can only be observed by a call served after the Over,
+   * or by a protocol command, which takes what is in the inbox first. So a cancelSync of a running work costs one
    * thread wake-up (lane to caller), as a {@code Future.get} does, not two.
    *
-   * <p>It allocates before it takes the waiters, and every step after the report is linked is retried on
-   * its own, so that an OutOfMemoryError loses no waiter and links no report twice.
+   * <p>It allocates before it takes the waiters, and every step after the Over is linked is retried on
+   * its own, so that an OutOfMemoryError loses no waiter and links no Over twice.
    */
-  private void report(Ticket t) {
-    Request report;
+  private void tellOver(Ticket t) {
+    Over over;
     List<Request> waiters;
     for (int attempt = 0; ; attempt++) {
       try {
-        report = Request.report(t);
+        over = new Over(t, null);
         waiters = t.takeWaiters();
         break;
       } catch (Throwable e) {
@@ -500,21 +501,21 @@ final class Lane implements Runnable {
         }
       }
     }
-    t.reported = waiters; // published to the actor by the link
-    boolean over = !t.isRunning();
+    boolean runOver = !t.ongoing();
     // no waiters: the destroy barrier (its destroyers are the actor's), which the actor must see now
-    boolean answered = over && !waiters.isEmpty();
+    boolean answered = runOver && !waiters.isEmpty();
     for (int i = 0; answered && i < waiters.size(); i++) {
       answered = waiters.get(i).completesEarly();
     }
     Inbox inbox = handle.inbox;
-    int taken = answered ? inbox.enqueueLazily(report) : inbox.enqueue(report);
-    for (int i = 0, attempt = 0; (taken == Inbox.REFUSED || over) && i < waiters.size(); ) {
+    over.waiters = waiters; // published to the actor by the link
+    int taken = answered ? inbox.enqueueLazily(over) : inbox.enqueue(over);
+    for (int i = 0, attempt = 0; (taken == Inbox.REFUSED || runOver) && i < waiters.size(); ) {
       try {
         if (taken == Inbox.REFUSED) {
           handle.answerClosed(waiters.get(i));
         } else {
-          waiters.get(i).completeEarly(); // the report is linked in: their next call comes after it
+          waiters.get(i).completeEarly(); // the Over is linked in: their next call comes after it
         }
         i++;
       } catch (Throwable e) {
@@ -536,7 +537,7 @@ final class Lane implements Runnable {
     logTrouble();
   }
 
-  /** After a failed step of a report: backs off, and says whether to try again. */
+  /** After a failed step of telling the actor: backs off, and says whether to try again. */
   private boolean pause(int attempt, Ticket t, Throwable e) {
     trouble(REPORT, t.work, e);
     logTrouble(); // if there is memory for it again, say so now: the retries may go on for a while
@@ -552,7 +553,7 @@ final class Lane implements Runnable {
    * nothing and names no string constant (the first use of one allocates it): under an
    * OutOfMemoryError a catch block that allocates throws again, past the steps that must still run.
    */
-  private void trouble(int step, WorkCore work, Throwable e) {
+  private void trouble(int step, KthreadWork work, Throwable e) {
     if (trouble == null) {
       trouble = e;
       troubleStep = step;

@@ -1,39 +1,95 @@
 package io.kworker.internal;
 
+import akka.Done;
+import io.kworker.DestroyReport;
+import io.kworker.Work;
+import io.kworker.WorkStatus;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
 /**
- * The operations a worker serves, each with the answer it gets once the worker is gone.
+ * The operations a worker serves, one row each: what each targets, how it is admitted, what its
+ * duration means, what it answers on a work this worker does not know or on a worker that is gone,
+ * what it answers once the instance it waited for is over, and its effect. The façade
+ * ({@code KWorker}), the protocol ({@code Protocol.toRequest}), the worker actor and the answers on a
+ * closed worker ({@link WorkerHandle#answerClosed}) all read this table; a new operation is a row here,
+ * its effect in {@link WorkerBehavior}, a façade method and a protocol record.
  *
  * <p>INTERNAL API.
  */
 public enum Op {
-  QUEUE("queue", Closed.REJECT),
-  QUEUE_DELAYED("queueDelayed", Closed.REJECT),
-  MOD_DELAYED("modDelayed", Closed.REJECT),
-  ENABLE_AND_QUEUE("enableAndQueue", Closed.REJECT),
-  FLUSH_WORK("flush", Closed.DONE),
-  FLUSH_DELAYED("flushDelayed", Closed.FALSE),
-  CANCEL("cancel", Closed.FALSE),
-  CANCEL_SYNC("cancelSync", Closed.FALSE),
-  DISABLE("disable", Closed.FALSE),
-  DISABLE_SYNC("disableSync", Closed.FALSE),
-  ENABLE("enable", Closed.TRUE),
-  STATE("status", Closed.IDLE),
-  FLUSH_WORKER("flush()", Closed.DONE),
-  DRAIN("drain", Closed.DONE),
-  DESTROY("destroy", Closed.DONE),
-  DESTROY_REPORT("destroy(deadline)", Closed.EMPTY_REPORT),
-  /** Not a call: the lane's report that a watched instance is over, queued behind that run's calls. */
-  REPORT("report", Closed.DONE);
+  //                 façade name        admission           duration         closed waits on   idle answer (null:     settled answer         effect
+  //                                                                                           refused when closed)
+  QUEUE(             "queue",           Admission.QUEUEING, Duration.NONE,   WaitsOn.NOTHING,  null,                  null,                  WorkerBehavior::queue),
+  QUEUE_DELAYED(     "queueDelayed",    Admission.QUEUEING, Duration.DELAY,  WaitsOn.NOTHING,  null,                  null,                  WorkerBehavior::queue),
+  MOD_DELAYED(       "modDelayed",      Admission.QUEUEING, Duration.DELAY,  WaitsOn.NOTHING,  null,                  null,                  WorkerBehavior::mod),
+  ENABLE_AND_QUEUE(  "enableAndQueue",  Admission.QUEUEING, Duration.NONE,   WaitsOn.NOTHING,  null,                  null,                  WorkerBehavior::enable),
+  FLUSH_WORK(        "flush",           Admission.BOUND,    Duration.NONE,   WaitsOn.ITS_RUN,  r -> Done.getInstance(), r -> Done.getInstance(), WorkerBehavior::flushWork),
+  FLUSH_DELAYED(     "flushDelayed",    Admission.BOUND,    Duration.NONE,   WaitsOn.ITS_RUN,  r -> r.waited,         r -> Boolean.TRUE,     WorkerBehavior::flushDelayed),
+  CANCEL(            "cancel",          Admission.BOUND,    Duration.NONE,   WaitsOn.NOTHING,  r -> r.removed,        null,                  WorkerBehavior::cancel),
+  CANCEL_SYNC(       "cancelSync",      Admission.BOUND,    Duration.GRACE,  WaitsOn.ITS_RUN,  r -> r.removed,        r -> r.removed,        WorkerBehavior::cancel),
+  DISABLE(           "disable",         Admission.BINDS,    Duration.NONE,   WaitsOn.NOTHING,  r -> r.removed,        null,                  WorkerBehavior::disable),
+  DISABLE_SYNC(      "disableSync",     Admission.BINDS,    Duration.NONE,   WaitsOn.ITS_RUN,  r -> r.removed,        r -> r.removed,        WorkerBehavior::disable),
+  ENABLE(            "enable",          Admission.BINDS,    Duration.NONE,   WaitsOn.NOTHING,  r -> Boolean.TRUE,     null,                  WorkerBehavior::enable),
+  STATE(             "status",          Admission.BOUND,    Duration.NONE,   WaitsOn.SEES_ITS_RUN, Op::idleStatus,        null,                  WorkerBehavior::status),
+  FLUSH_WORKER(      "flush()",         Admission.WORKER,   Duration.NONE,   WaitsOn.THE_LANE, r -> Done.getInstance(), r -> Done.getInstance(), WorkerBehavior::flushWorker),
+  DRAIN(             "drain",           Admission.WORKER,   Duration.NONE,   WaitsOn.THE_LANE, r -> Done.getInstance(), null,                WorkerBehavior::drain),
+  DESTROY(           "destroy",         Admission.WORKER,   Duration.NONE,   WaitsOn.THE_LANE, r -> Done.getInstance(), null,                WorkerBehavior::destroy),
+  DESTROY_REPORT(    "destroy(deadline)", Admission.WORKER, Duration.DEADLINE, WaitsOn.THE_LANE, r -> DestroyReport.EMPTY, null,              WorkerBehavior::destroy);
 
-  /** What a call made after the worker closed completes with. */
-  enum Closed { REJECT, DONE, FALSE, TRUE, IDLE, EMPTY_REPORT }
+  /** How a call gets to its effect. */
+  enum Admission {
+    /** Queueing: refused once destroy is accepted; binds the work to this worker. */
+    QUEUEING,
+    /** Binds the work to this worker (a disable count must follow the work), refused if another holds it. */
+    BINDS,
+    /** On a work bound here; a work this worker does not know is idle here and gets the idle answer. */
+    BOUND,
+    /** On the worker as a whole. */
+    WORKER
+  }
+
+  /** What the call's duration is; all read as {@link Durations} says. */
+  enum Duration {
+    NONE(""), DELAY("delay"), GRACE("grace"), DEADLINE("deadline");
+
+    final String label;
+
+    Duration(String label) {
+      this.label = label;
+    }
+  }
+
+  /** On a worker whose actor has stopped: what a call waits for before it gets its answer. */
+  enum WaitsOn {
+    /** Nothing: it is answered at once. */
+    NOTHING,
+    /** Nothing, but its answer says whether the run of its work goes on. */
+    SEES_ITS_RUN,
+    /** The run of its own work, if the lane is still in it (then its settled answer, else its idle one). */
+    ITS_RUN,
+    /** The lane's return from whatever it runs (destroy(deadline): at most until its deadline). */
+    THE_LANE
+  }
 
   private final String methodName;
-  final Closed closed;
+  final Admission admission;
+  final Duration duration;
+  final WaitsOn closedWaitsOn;
+  private final Function<Request, Object> idle;
+  private final Function<Request, Object> settled;
+  final BiConsumer<WorkerBehavior, Request> effect;
 
-  Op(String methodName, Closed closed) {
+  Op(String methodName, Admission admission, Duration duration, WaitsOn closedWaitsOn,
+      Function<Request, Object> idle, Function<Request, Object> settled,
+      BiConsumer<WorkerBehavior, Request> effect) {
     this.methodName = methodName;
-    this.closed = closed;
+    this.admission = admission;
+    this.duration = duration;
+    this.closedWaitsOn = closedWaitsOn;
+    this.idle = idle;
+    this.settled = settled;
+    this.effect = effect;
   }
 
   /** The façade method's name, for messages. */
@@ -41,8 +97,37 @@ public enum Op {
     return methodName;
   }
 
-  /** True for the operations on one work (all but flush(), drain, destroy and the lane's report). */
+  /** True for the operations on one work (all but flush(), drain and destroy). */
   public boolean perWork() {
-    return ordinal() < FLUSH_WORKER.ordinal();
+    return admission != Admission.WORKER;
+  }
+
+  /** {@code d} in nanoseconds, as this operation takes it (see {@link Durations}). */
+  public long nanos(java.time.Duration d) {
+    return Durations.toNanos(d, duration.label);
+  }
+
+  /** Whether the answer of a waiting call is known once its instance is over (drain decides itself). */
+  boolean settles() {
+    return settled != null;
+  }
+
+  /** The answer to a call that waited, once the instance it waited for is over. */
+  Object settledAnswer(Request r) {
+    return settled.apply(r);
+  }
+
+  /** Whether a worker that is gone refuses the call (queueing) rather than answering as on an idle work. */
+  boolean refusedWhenClosed() {
+    return idle == null;
+  }
+
+  /** The answer on a work this worker does not know, or on a worker that is gone. */
+  Object idleAnswer(Request r) {
+    return idle.apply(r);
+  }
+
+  private static Object idleStatus(Request r) {
+    return WorkStatus.idle((Work) r.work);
   }
 }

@@ -3,7 +3,7 @@ package io.kworker.internal;
 import io.kworker.KWorker;
 import java.time.Duration;
 
-/** Maps the public protocol records to requests. INTERNAL API. */
+/** The public protocol records as requests: each names its row of {@link Op}. INTERNAL API. */
 public final class Protocol {
   private Protocol() {}
 
@@ -15,49 +15,46 @@ public final class Protocol {
     Lane.commandCreated(command);
   }
 
-  /** The request for a public command, or null if {@code c} is not one. */
+  /** The request for a command (the records are all of them: {@code Command} is sealed). */
   static Request toRequest(KWorker.Command c) {
     if (c instanceof KWorker.Queue m) {
-      return Request.of(Op.QUEUE, work(m.work()), 0, m.replyTo());
+      return request(Op.QUEUE, m.work(), null, m.replyTo());
     } else if (c instanceof KWorker.QueueDelayed m) {
-      return Request.of(Op.QUEUE_DELAYED, work(m.work()), nanos(m.delay()), m.replyTo());
+      return request(Op.QUEUE_DELAYED, m.work(), m.delay(), m.replyTo());
     } else if (c instanceof KWorker.ModDelayed m) {
-      return Request.of(Op.MOD_DELAYED, work(m.work()), nanos(m.delay()), m.replyTo());
+      return request(Op.MOD_DELAYED, m.work(), m.delay(), m.replyTo());
     } else if (c instanceof KWorker.FlushWork m) {
-      return Request.of(Op.FLUSH_WORK, work(m.work()), 0, m.replyTo());
+      return request(Op.FLUSH_WORK, m.work(), null, m.replyTo());
     } else if (c instanceof KWorker.FlushWorker m) {
-      return Request.of(Op.FLUSH_WORKER, null, 0, m.replyTo());
+      return request(Op.FLUSH_WORKER, null, null, m.replyTo());
     } else if (c instanceof KWorker.CancelSync m) {
-      return Request.of(Op.CANCEL_SYNC, work(m.work()), nanos(m.grace()), m.replyTo());
+      return request(Op.CANCEL_SYNC, m.work(), m.grace(), m.replyTo());
     } else if (c instanceof KWorker.Cancel m) {
-      return Request.of(Op.CANCEL, work(m.work()), 0, m.replyTo());
+      return request(Op.CANCEL, m.work(), null, m.replyTo());
     } else if (c instanceof KWorker.FlushDelayed m) {
-      return Request.of(Op.FLUSH_DELAYED, work(m.work()), 0, m.replyTo());
+      return request(Op.FLUSH_DELAYED, m.work(), null, m.replyTo());
     } else if (c instanceof KWorker.Disable m) {
-      return Request.of(Op.DISABLE, work(m.work()), 0, m.replyTo());
+      return request(Op.DISABLE, m.work(), null, m.replyTo());
     } else if (c instanceof KWorker.DisableSync m) {
-      return Request.of(Op.DISABLE_SYNC, work(m.work()), 0, m.replyTo());
+      return request(Op.DISABLE_SYNC, m.work(), null, m.replyTo());
     } else if (c instanceof KWorker.Enable m) {
-      return Request.of(Op.ENABLE, work(m.work()), 0, m.replyTo());
+      return request(Op.ENABLE, m.work(), null, m.replyTo());
     } else if (c instanceof KWorker.EnableAndQueue m) {
-      return Request.of(Op.ENABLE_AND_QUEUE, work(m.work()), 0, m.replyTo());
+      return request(Op.ENABLE_AND_QUEUE, m.work(), null, m.replyTo());
     } else if (c instanceof KWorker.Drain m) {
-      return Request.of(Op.DRAIN, null, 0, m.replyTo());
+      return request(Op.DRAIN, null, null, m.replyTo());
     } else if (c instanceof KWorker.GetStatus m) {
-      return Request.of(Op.STATE, work(m.work()), 0, m.replyTo());
+      return request(Op.STATE, m.work(), null, m.replyTo());
     } else if (c instanceof KWorker.Destroy m) {
-      return Request.of(Op.DESTROY, null, 0, m.replyTo());
+      return request(Op.DESTROY, null, null, m.replyTo());
     } else if (c instanceof KWorker.DestroyWithin m) {
-      return Request.of(Op.DESTROY_REPORT, null, nanos(m.deadline()), m.replyTo());
+      return request(Op.DESTROY_REPORT, null, m.deadline(), m.replyTo());
     }
-    return null;
+    throw new IllegalArgumentException("not a kworker command: " + c); // Command is sealed: unreachable
   }
 
-  private static WorkCore work(io.kworker.Work w) {
-    return (WorkCore) w;
-  }
-
-  private static long nanos(Duration d) {
-    return Durations.toNanos(d, "duration");
+  private static Request request(Op op, io.kworker.Work work, Duration d,
+      akka.actor.typed.ActorRef<?> replyTo) {
+    return new Request(op, (KthreadWork) work, d == null ? 0 : op.nanos(d), replyTo);
   }
 }

@@ -10,96 +10,71 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>INTERNAL API.
  */
-final class Request {
+final class Request extends Inbox.Entry {
   final Op op;
   /** The target work, or null for worker-wide operations. */
-  final WorkCore work;
-  /** Delay, grace period or deadline, in nanoseconds; meaning depends on {@link #op}. */
+  final KthreadWork work;
+  /** Delay, grace period or deadline, in nanoseconds, as {@link Durations} says. */
   final long nanos;
-  /** The instance running on this worker's lane that made the call, or null. */
+  /** destroy(deadline): when the deadline passes (System.nanoTime, from the call), unless nanos is NEVER. */
+  final long deadline;
+  /** The run on this worker's lane that made the call, or null. */
   Ticket caller;
   /**
    * A façade call counted in its caller's {@link Ticket#addCall calls}, to uncount once served. A protocol
-   * command of a run is not: its run counts once for all of them, until the lane's {@link RunOver}.
+   * command of a run is not: its run counts once for all of them, until the lane's {@link Over}.
    */
-  boolean countedCall;
-  /** For {@link Op#REPORT}: the instance that is over. */
-  final Ticket report;
+  final boolean countedCall;
   private final CompletableFuture<Object> future;
   private final ActorRef<StatusReply<Object>> replyTo;
-  /** Link in the {@link Inbox}. */
-  volatile Request next;
-  /** Cancel and disable: whether this call removed a pending instance; flushDelayed: whether it waits. */
+  /** Cancels and disables: whether this call took a pending instance out. */
   boolean removed;
+  /** flushDelayed: whether this call waits for an instance. */
+  boolean waited;
   /** Drain: the worker's dispatch count when the current barrier went in, and the rounds so far. */
   long mark;
   int rounds;
   /** cancelSync's grace timer, destroy(deadline)'s deadline timer, while armed. */
   Timer timer;
-  /** destroy(deadline): when the deadline passes (System.nanoTime, from the call), unless nanos is NEVER. */
-  final long deadline;
 
-  Request(Op op, WorkCore work, long nanos, Ticket caller, CompletableFuture<Object> future,
-      ActorRef<StatusReply<Object>> replyTo) {
+  /** A façade call, made by {@code caller} (a run on the worker's lane) or by anyone else (null). */
+  Request(Op op, KthreadWork work, long nanos, Ticket caller, CompletableFuture<Object> future) {
+    this(op, work, nanos, caller, caller != null, future, null);
+  }
+
+  /** A protocol command; the actor finds out whether a run of its own made it. */
+  @SuppressWarnings("unchecked")
+  Request(Op op, KthreadWork work, long nanos, ActorRef<?> replyTo) {
+    this(op, work, nanos, null, false, null, (ActorRef<StatusReply<Object>>) replyTo);
+  }
+
+  private Request(Op op, KthreadWork work, long nanos, Ticket caller, boolean countedCall,
+      CompletableFuture<Object> future, ActorRef<StatusReply<Object>> replyTo) {
     this.op = op;
     this.work = work;
     this.nanos = nanos;
-    this.caller = caller;
-    this.countedCall = caller != null;
     this.deadline = op == Op.DESTROY_REPORT && nanos != Durations.NEVER ? System.nanoTime() + nanos : 0;
-    this.report = null;
+    this.caller = caller;
+    this.countedCall = countedCall;
     this.future = future;
     this.replyTo = replyTo;
-  }
-
-  private Request(Ticket report) {
-    this.op = Op.REPORT;
-    this.work = null;
-    this.nanos = 0;
-    this.caller = null;
-    this.deadline = 0;
-    this.report = report;
-    this.future = null;
-    this.replyTo = null;
-  }
-
-  /** The lane's report on a watched instance that is over; its waiters are in {@link Ticket#reported}. */
-  static Request report(Ticket t) {
-    return new Request(t);
-  }
-
-  @SuppressWarnings("unchecked")
-  static Request of(Op op, WorkCore work, long nanos, ActorRef<?> replyTo) {
-    return new Request(op, work, nanos, null, null, (ActorRef<StatusReply<Object>>) replyTo);
-  }
-
-  /**
-   * The answer of a request that waited for an instance that is now over, or null if only the actor
-   * can tell (a drain decides whether to go another round).
-   */
-  Object settledValue() {
-    return switch (op) {
-      case CANCEL_SYNC, DISABLE_SYNC -> removed;
-      case FLUSH_DELAYED -> Boolean.TRUE;
-      case FLUSH_WORK, FLUSH_WORKER -> akka.Done.getInstance();
-      default -> null;
-    };
   }
 
   /**
    * Lane: answers a façade call whose instance is over at once, one thread wake-up sooner than the
    * actor could. The actor still settles it (a second completion of a future is a no-op), and it does
-   * so before serving any later call of the same caller, because the report went into the inbox first.
+   * so before serving any later call of the same caller, because the lane's notice went into the inbox
+   * first.
    */
   void completeEarly() {
     if (completesEarly()) {
-      future.complete(settledValue());
+      future.complete(op.settledAnswer(this));
     }
   }
 
-  /** Whether {@link #completeEarly} answers this request: a façade call with a settled value. */
+  /** Whether {@link #completeEarly} answers this request: a façade call with a settled answer. */
   boolean completesEarly() {
-    return future != null && settledValue() != null;
+    return future != null && op.settles();
   }
 
   void succeed(Object value) {

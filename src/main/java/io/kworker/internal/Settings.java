@@ -22,7 +22,7 @@ public record Settings(String execution, int throughput, String actorDispatcher,
 
   /** One instance per actor system, shared by its workers (each one's initial behavior keeps it). */
   public static Settings from(ActorSystem<?> system) {
-    return PerSystem.get(system).settings;
+    return SystemShared.get(system).settings;
   }
 
   public Settings {
@@ -50,7 +50,7 @@ public record Settings(String execution, int throughput, String actorDispatcher,
    * configured dispatcher.
    */
   public Settings validate(ActorSystem<?> system) {
-    PerSystem.get(system);
+    SystemShared.get(system);
     if (!dedicated()) {
       system.dispatchers().lookup(DispatcherSelector.fromConfig(execution));
     }

@@ -63,7 +63,7 @@ final class Ticket {
    * The work, or null for a flush barrier. The actor clears it once a cancel has revoked the instance
    * ({@link #forgetWork}); the lane reads it only after a successful claim, which a revoke rules out.
    */
-  WorkCore work;
+  KthreadWork work;
   private volatile int state;
   /**
    * Calls this run made on its own worker that the actor has not served yet. The run counts as going on
@@ -86,10 +86,8 @@ final class Ticket {
    * settles the instance takes once, leaving {@link #TAKEN}.
    */
   private volatile Object waiters;
-  /** The waiters the lane took when it reported, for the actor to settle (published by the report). */
-  List<Request> reported;
 
-  Ticket(WorkCore work, int flags) {
+  Ticket(KthreadWork work, int flags) {
     this.work = work;
     STATE.setRelease(this, flags);
   }
@@ -106,8 +104,11 @@ final class Ticket {
     return phase() == QUEUED;
   }
 
-  /** Running, or finished with calls of its run still to serve (see {@link #calls}). */
-  boolean isRunning() {
+  /**
+   * Whether its run is not over: running, or finished with calls of its run still to serve (see
+   * {@link #calls}). A run is over only when both are done (the worker actor's invariant 4).
+   */
+  boolean ongoing() {
     int s = state;
     return phase(s) == RUNNING || (phase(s) == FINISHED && calls > 0);
   }
@@ -295,7 +296,7 @@ final class Ticket {
   @Override
   public String toString() {
     String[] names = {"queued", "running", "finished", "revoked"};
-    WorkCore w = work;
+    KthreadWork w = work;
     return (w != null ? "instance of work [" + w.logName() + "]"
         : phase() == REVOKED ? "cancelled instance" : "flush barrier") + " " + names[phase()];
   }

@@ -2,7 +2,6 @@ package io.kworker.internal;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.ActorRef;
-import io.kworker.KWorker;
 
 /**
  * Where the armed timers of an actor system's workers wait for their deadline: kworker's own
@@ -14,7 +13,7 @@ import io.kworker.KWorker;
  */
 abstract class Timers {
   static Timers of(ActorSystem<?> system) {
-    return PerSystem.get(system).timers;
+    return SystemShared.get(system).timers;
   }
 
   static Timers create(ActorSystem<?> system) {
@@ -37,7 +36,7 @@ abstract class Timers {
   }
 
   /** A timer for {@code subject} (see {@link Timer}), not armed yet. */
-  Timer newTimer(Object subject, ActorRef<KWorker.Command> target) {
+  Timer newTimer(Object subject, ActorRef<Object> target) {
     return new Timer(subject, target);
   }
 

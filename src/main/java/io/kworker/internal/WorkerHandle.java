@@ -24,8 +24,9 @@ public final class WorkerHandle {
   /** How the worker is observed, and its counters (see {@link WorkerStats}). */
   final Instrumentation instrumentation;
   private final WorkerStats stats;
-  private volatile ActorRef<KWorker.Command> ref;
-  /** Set by the actor once it stops; see {@link WorkCore} for what it orders. */
+  /** The worker actor, with its internal messages (the public face is narrowed to Command). */
+  private volatile ActorRef<Object> ref;
+  /** Set by the actor once it stops; see {@link KthreadWork} for what it orders. */
   private volatile boolean closed;
   /** The lane, set by the actor at start. */
   private volatile Lane lane;
@@ -61,13 +62,20 @@ public final class WorkerHandle {
     return logName;
   }
 
+  /** The worker actor, for the protocol. */
   public ActorRef<KWorker.Command> ref() {
-    return ref;
+    ActorRef<Object> r = ref;
+    return r == null ? null : r.narrow();
   }
 
-  /** Set once, by whoever spawns the actor, before any call. */
-  public void setRef(ActorRef<KWorker.Command> ref) {
-    this.ref = ref;
+  /** Set once, by whoever spawns the actor (or by the actor itself), before any call. */
+  public void setRef(ActorRef<?> ref) {
+    this.ref = ref.unsafeUpcast();
+  }
+
+  /** The actor as its own messages reach it. */
+  ActorRef<Object> self() {
+    return ref;
   }
 
   /** True once the actor has stopped and the lane has returned from its last work. */
@@ -85,14 +93,14 @@ public final class WorkerHandle {
   }
 
   /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
-  public CompletableFuture<Object> call(Op op, WorkCore work, long nanos) {
+  public CompletableFuture<Object> call(Op op, KthreadWork work, long nanos) {
     CompletableFuture<Object> future = new CompletableFuture<>();
     Lane lane = this.lane;
     Ticket caller = lane == null ? null : lane.runningOnCallerThread();
     if (caller != null) {
       caller.addCall();
     }
-    Request r = new Request(op, work, nanos, caller, future, null);
+    Request r = new Request(op, work, nanos, caller, future);
     if (!inbox.offer(r)) {
       answerClosed(r);
     }
@@ -100,18 +108,18 @@ public final class WorkerHandle {
   }
 
   void wake() {
-    ref.tell(Wake.INSTANCE);
+    ref.tell(WorkerBehavior.Wake.INSTANCE);
   }
 
   /**
-   * Lane: a run that created protocol commands is over. Told through the mailbox, behind the commands
-   * the run sent from its thread, so the actor serves them first; it then settles the run.
+   * Lane: the instance is over; told through the mailbox, behind the protocol commands that runs sent
+   * from the lane's thread, so that the actor serves them first.
    */
-  void runOver(Ticket t) {
-    ref.tell(new RunOver(t));
+  void overThroughMailbox(Ticket t) {
+    ref.tell(new Over(t, null));
   }
 
-  void workFailed(WorkCore work, Throwable e) {
+  void workFailed(KthreadWork work, Throwable e) {
     LOG.error("Work [{}] on worker [{}] failed; the worker goes on", work.logName(), logName, e);
   }
 
@@ -125,7 +133,7 @@ public final class WorkerHandle {
   }
 
   /** The instance of {@code work} running on the calling thread on this worker's lane, or null. */
-  Ticket runningOnCallerThread(WorkCore work) {
+  Ticket runningOnCallerThread(KthreadWork work) {
     Lane lane = this.lane;
     Ticket t = lane == null ? null : lane.runningOnCallerThread();
     return t != null && t.work == work ? t : null;
@@ -146,27 +154,30 @@ public final class WorkerHandle {
     LOG.error("Worker [{}] failed to start; every call on it completes as on a destroyed worker", logName,
         cause);
     markClosed(null);
-    for (Request r : inbox.close()) {
+    inbox.close().forEach(this::answerClosed);
+  }
+
+  /** An entry the closed inbox still held: a call, or the lane's Over with the waiters it took. */
+  void answerClosed(Inbox.Entry e) {
+    if (e instanceof Request r) {
       answerClosed(r);
+    } else {
+      ((Over) e).waiters.forEach(this::answerClosed);
     }
   }
 
   /**
-   * Answers a call on a worker that is gone: queueing fails; every other call completes as on an idle
-   * worker, at once, except the waits that depend on the instance the lane was still running when the
-   * actor stopped: a cancel-sync, disable-sync or flush of that work, and flush(), drain and destroy,
-   * complete once the lane has returned from it (so that a successful cancel still means "not running"),
-   * and destroy(deadline) at the latest at its deadline, with a report naming it.
+   * Answers a call on a worker that is gone ({@link WorkerBehavior}'s STOPPED and CLOSED states), as its
+   * row of {@link Op} says: queueing fails; every other call gets its idle answer at once, unless it
+   * waits on the run the lane is still in ({@link Op.WaitsOn}): a cancel-sync, disable-sync or flush of
+   * that run's work gets its settled answer once the lane has returned from it (so that a successful
+   * cancel still means "not running"), flush(), drain and destroy complete then too, and
+   * destroy(deadline) at the latest at its deadline, with a report naming the run.
    */
   void answerClosed(Request r) {
-    if (r.op == Op.REPORT) {
-      for (Request waiter : r.report.reported) {
-        answerClosed(waiter);
-      }
-      return;
-    }
-    if (r.op.closed == Op.Closed.REJECT) {
-      r.fail(new RejectedExecutionException("worker [" + logName + "] is destroyed; " + r.op.methodName()
+    Op op = r.op;
+    if (op.refusedWhenClosed()) {
+      r.fail(new RejectedExecutionException("worker [" + logName + "] is destroyed; " + op.methodName()
           + " of work [" + r.work.logName() + "] refused"));
       return;
     }
@@ -177,37 +188,38 @@ public final class WorkerHandle {
     }
     Lane l = lane;
     CompletableFuture<Void> stopped = l == null ? null : l.stopped();
+    boolean laneGoesOn = stopped != null && !stopped.isDone();
     Ticket running = lastRun;
-    boolean stillRunning = stopped != null && !stopped.isDone() && running != null
-        && running.phase() == Ticket.RUNNING;
-    boolean dependsOnIt = switch (r.op) {
-      case FLUSH_WORKER, DRAIN, DESTROY, DESTROY_REPORT -> stopped != null && !stopped.isDone();
-      case CANCEL_SYNC, DISABLE_SYNC, FLUSH_WORK, FLUSH_DELAYED, STATE ->
-          stillRunning && r.work == running.work;
-      default -> false;
-    };
-    Object value = switch (r.op.closed) {
-      case DONE -> akka.Done.getInstance();
-      case FALSE -> r.removed || (r.op == Op.FLUSH_DELAYED && dependsOnIt); // a parked call keeps its answer
-      case TRUE -> Boolean.TRUE;
-      case IDLE -> dependsOnIt
+    boolean itsRunGoesOn = laneGoesOn && running != null && running.phase() == Ticket.RUNNING
+        && r.work != null && r.work == running.work;
+    switch (op.closedWaitsOn) {
+      case SEES_ITS_RUN -> r.succeed(itsRunGoesOn
           ? new io.kworker.WorkStatus((io.kworker.Work) r.work, io.kworker.WorkState.RUNNING, 0, 0)
-          : io.kworker.WorkStatus.idle((io.kworker.Work) r.work);
-      case EMPTY_REPORT -> io.kworker.DestroyReport.EMPTY;
-      case REJECT -> throw new AssertionError();
-    };
-    if (!dependsOnIt || r.op == Op.STATE) {
-      r.succeed(value);
-    } else if (r.op == Op.DESTROY_REPORT && r.nanos != Durations.NEVER) {
-      io.kworker.DestroyReport late = stillRunning
-          ? new io.kworker.DestroyReport(false, List.of((io.kworker.Work) running.work), List.of())
-          : io.kworker.DestroyReport.EMPTY;
-      long left = Math.max(0, r.deadline - System.nanoTime());
-      stopped.thenApply(v -> value)
-          .completeOnTimeout(late, left, java.util.concurrent.TimeUnit.NANOSECONDS)
-          .thenAccept(r::succeed);
-    } else {
-      stopped.whenComplete((v, e) -> r.succeed(value));
+          : op.idleAnswer(r));
+      case ITS_RUN -> {
+        if (itsRunGoesOn) {
+          stopped.whenComplete((v, e) -> r.succeed(op.settledAnswer(r)));
+        } else {
+          r.succeed(op.idleAnswer(r));
+        }
+      }
+      case THE_LANE -> {
+        Object value = op.idleAnswer(r);
+        if (!laneGoesOn) {
+          r.succeed(value);
+        } else if (op == Op.DESTROY_REPORT && r.nanos != Durations.NEVER) {
+          io.kworker.DestroyReport late = running != null && running.phase() == Ticket.RUNNING
+              ? new io.kworker.DestroyReport(false, List.of((io.kworker.Work) running.work), List.of())
+              : io.kworker.DestroyReport.EMPTY;
+          long left = Math.max(0, r.deadline - System.nanoTime());
+          stopped.thenApply(v -> value)
+              .completeOnTimeout(late, left, java.util.concurrent.TimeUnit.NANOSECONDS)
+              .thenAccept(r::succeed);
+        } else {
+          stopped.whenComplete((v, e) -> r.succeed(value));
+        }
+      }
+      default -> r.succeed(op.idleAnswer(r));
     }
   }
 

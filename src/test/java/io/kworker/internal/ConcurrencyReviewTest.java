@@ -51,9 +51,7 @@ class ConcurrencyReviewTest {
   }
 
   static WorkerHandle handle(KWorker worker) {
-    CompletableFuture<WorkerHandle> handle = new CompletableFuture<>();
-    worker.ref().tell(new GetHandle(handle));
-    return result(handle);
+    return Internals.handle(worker);
   }
 
   // ------------------------------------------------------------------ area 1
@@ -77,7 +75,7 @@ class ConcurrencyReviewTest {
       int n = runs.incrementAndGet();
       if (n == 1) {
         w.ref().tell(new KWorker.Queue(self, first.getRef())); // cmd1: a call of this run
-        w.ref().tell(new GetHandle(stall)); // holds the actor between cmd1 and cmd2
+        w.ref().<Object>unsafeUpcast().tell(new WorkerBehavior.GetHandle(stall)); // holds the actor between cmd1 and cmd2
         w.ref().tell(new KWorker.Queue(self, second.getRef())); // cmd2: a call of this run too
       } else if (n == 2) {
         secondRunDone.countDown();
@@ -88,7 +86,7 @@ class ConcurrencyReviewTest {
     CompletableFuture<CompletionStage<Boolean>> cancel = new CompletableFuture<>();
     stall.thenRun(() -> { // on the worker actor, after cmd1 (which dispatched run 2), before cmd2
       Await.await(secondRunDone);
-      Ticket run2 = ((WorkCore) work).last;
+      Ticket run2 = ((KthreadWork) work).last;
       Await.until("run 2 finished", () -> run2.phase() == Ticket.FINISHED);
       w.queue(blockerWork); // keeps the lane busy, so the next instance stays queued
       w.queue(work); // older := run 2; run 1 (RunOver still behind cmd2) is no longer tracked
@@ -225,19 +223,19 @@ class ConcurrencyReviewTest {
   // ------------------------------------------------------------------ area 5
 
   /** An ActorRef that fails the lane's first Wake with an OutOfMemoryError, before delivering it. */
-  static final class FailFirstWake implements ActorRef<KWorker.Command> {
-    final ActorRef<KWorker.Command> real;
+  static final class FailFirstWake implements ActorRef<Object> {
+    final ActorRef<Object> real;
     final Thread lane;
     final AtomicInteger failed = new AtomicInteger();
 
-    FailFirstWake(ActorRef<KWorker.Command> real, Thread lane) {
+    FailFirstWake(ActorRef<Object> real, Thread lane) {
       this.real = real;
       this.lane = lane;
     }
 
     @Override
-    public void tell(KWorker.Command m) {
-      if (m == Wake.INSTANCE && Thread.currentThread() == lane && failed.getAndIncrement() == 0) {
+    public void tell(Object m) {
+      if (m == WorkerBehavior.Wake.INSTANCE && Thread.currentThread() == lane && failed.getAndIncrement() == 0) {
         throw new OutOfMemoryError("injected: the envelope of the lane's Wake");
       }
       real.tell(m);
@@ -245,7 +243,7 @@ class ConcurrencyReviewTest {
 
     @Override
     @SuppressWarnings("unchecked")
-    public <U extends KWorker.Command> ActorRef<U> narrow() {
+    public <U> ActorRef<U> narrow() {
       return (ActorRef<U>) this;
     }
 
@@ -299,7 +297,7 @@ class ConcurrencyReviewTest {
         throw new AssertionError(e);
       }
     });
-    ActorRef<KWorker.Command> real = handle.ref();
+    ActorRef<Object> real = handle.self();
     FailFirstWake failing = new FailFirstWake(real, laneThread.get());
     handle.setRef(failing);
     try {

@@ -32,9 +32,7 @@ class LaneQueueTest {
   }
 
   static Lane lane(KWorker worker) {
-    CompletableFuture<WorkerHandle> handle = new CompletableFuture<>();
-    worker.ref().tell(new GetHandle(handle));
-    return result(handle).lane();
+    return Internals.lane(worker);
   }
 
   static int queued(Lane lane) {

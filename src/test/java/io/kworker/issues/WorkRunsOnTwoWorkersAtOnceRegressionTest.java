@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Regression test. The bug, as this harness found it on 8918027 (fixed on main since): a work runs on two workers at once. When a worker's actor stops while one of its works runs
  * (parent stopped, system terminated, or the deadline of {@code destroy(Duration)}), {@code onPostStop}
  * calls {@code handle.markClosed()} at once, though the lane is still inside the work until it returns.
- * {@code WorkCore.bindTo} treats a closed handle as free, so another worker binds the work, and its lane
+ * {@code KthreadWork.bindTo} treats a closed handle as free, so another worker binds the work, and its lane
  * runs it while the first lane still does. {@code Work}'s javadoc promises that a work "runs at most
  * once at a time" and "can move to another only after that worker is destroyed". Expected: the second
  * worker refuses the work (IllegalArgumentException naming both) until the first lane has returned from

@@ -95,7 +95,7 @@ class DeferredReportWakeReviewTest {
           .findFirst().orElseThrow();
 
       // 1. the actor, in onWake, stops just before sleep() clears `awake`
-      BreakpointRequest sleepBp = breakpoint(vm, inboxType, "sleep", "Inbox.java", "awake = 0;", 0);
+      BreakpointRequest sleepBp = breakpoint(vm, inboxType, "sleep", "Inbox.java", "sleep");
       sleepBp.addInstanceFilter(inbox);
       sleepBp.enable();
       worker.status(probe); // a wake-up, so that the actor reaches sleep() at least once more
@@ -104,7 +104,7 @@ class DeferredReportWakeReviewTest {
 
       // 2. the lane reports the run: the cancelSync is its only waiter, so the report goes in lazily;
       //    it stops between winning the tail and linking the node
-      BreakpointRequest linkBp = breakpoint(vm, inboxType, "link", "Inbox.java", "t.next = r;", 0);
+      BreakpointRequest linkBp = breakpoint(vm, inboxType, "link", "Inbox.java", "link");
       linkBp.addThreadFilter(lane);
       linkBp.enable();
       gate.open();
@@ -116,7 +116,7 @@ class DeferredReportWakeReviewTest {
 
       // 4. the actor clears awake, sees no next request (the gap) and goes idle
       BreakpointRequest idleBp =
-          breakpoint(vm, behaviorType, "onWake", "WorkerBehavior.java", "if (handle.inbox.sleep()) {", 1);
+          breakpoint(vm, behaviorType, "onWake", "WorkerBehavior.java", "idle");
       idleBp.addThreadFilter(actor);
       idleBp.enable();
       sleepBp.disable();
@@ -175,10 +175,10 @@ class DeferredReportWakeReviewTest {
     events.start();
   }
 
-  /** A breakpoint on the line {@code skip} lines after the one that reads {@code code} in {@code method}. */
+  /** A breakpoint on the line of {@code method} that carries the comment {@code JDI mark [mark]}. */
   private static BreakpointRequest breakpoint(VirtualMachine vm, ReferenceType type, String method, String file,
-      String code, int skip) throws Exception {
-    int line = Jdi.lineOf(file, code) + skip;
+      String mark) throws Exception {
+    int line = Jdi.markedLine(file, mark);
     Location loc = type.methodsByName(method).get(0).allLineLocations().stream()
         .filter(l -> l.lineNumber() == line).findFirst()
         .orElseThrow(() -> new AssertionError("no code at " + file + ":" + line));

@@ -71,7 +71,7 @@ class DrainGapReviewTest {
     AtomicReference<EventSet> held = new AtomicReference<>();
     try {
       ReferenceType inbox = vm.classesByName("io.kworker.internal.Inbox").get(0);
-      int line = Jdi.lineOf("Inbox.java", "t.next = r;");
+      int line = Jdi.markedLine("Inbox.java", "link");
       Method link = inbox.methodsByName("link").get(0);
       Location loc = link.allLineLocations().stream().filter(l -> l.lineNumber() == line).findFirst()
           .orElseThrow(() -> new AssertionError("no code at Inbox.java:" + line));

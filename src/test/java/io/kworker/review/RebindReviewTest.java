@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * Review finding: WorkerBehavior.onPostStop sets handle.markClosed() and only then walks its list of
  * armed timers calling disarm(tm.work), which reads and writes the work's actor-confined fields
  * (timer, and the Timer links). Once closed is visible another worker may bind the work
- * (WorkCore.bindTo) and arm it, so the old actor's loop acts on the NEW worker's timer: it cancels
+ * (KthreadWork.bindTo) and arm it, so the old actor's loop acts on the NEW worker's timer: it cancels
  * it, unlinks it as if it were its own (setting its own {@code armed} to the new worker's list), and
  * sets work.timer = null. The new worker answered queueDelayed true but the work will never run, its
  * state reads IDLE, and its {@code armed} list keeps a stale head that disarm() can never remove:

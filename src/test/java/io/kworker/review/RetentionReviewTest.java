@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Review finding: the Lane's SPSC list never unlinks consumed tickets (no {@code h.next = h} as in
  * ConcurrentLinkedQueue/LinkedBlockingQueue), and every work keeps its newest tickets in
- * WorkCore.last/older. So a work that ran once and is still referenced (a field holding a rarely
+ * KthreadWork.last/older. So a work that ran once and is still referenced (a field holding a rarely
  * queued work is the normal case) keeps, through ticket.next, every ticket pushed after it for the
  * life of the worker, and with them every work those tickets ran and everything those works
  * captured. Memory grows without bound on a long-lived worker.

@@ -26,14 +26,24 @@ public final class Jdi {
     return socket.attach(args);
   }
 
-  /** The 1-based line of {@code internal/<file>} whose trimmed text is {@code code}. */
-  public static int lineOf(String file, String code) throws Exception {
+  /**
+   * The 1-based line of {@code internal/<file>} that carries the comment {@code JDI mark [<mark>]}: the
+   * marks tell whoever edits those lines that a test breaks there.
+   */
+  public static int markedLine(String file, String mark) throws Exception {
     List<String> src = Files.readAllLines(Path.of("src/main/java/io/kworker/internal/" + file));
+    int found = -1;
     for (int i = 0; i < src.size(); i++) {
-      if (src.get(i).trim().equals(code)) {
-        return i + 1;
+      if (src.get(i).contains("// JDI mark [" + mark + "]")) {
+        if (found != -1) {
+          throw new AssertionError("JDI mark [" + mark + "] twice in " + file);
+        }
+        found = i + 1;
       }
     }
-    throw new AssertionError("[" + code + "] not found in " + file);
+    if (found == -1) {
+      throw new AssertionError("JDI mark [" + mark + "] not found in " + file);
+    }
+    return found;
   }
 }

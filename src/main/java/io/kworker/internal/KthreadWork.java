@@ -3,8 +3,9 @@ package io.kworker.internal;
 import java.util.Objects;
 
 /**
- * What every work is made of: a name, a function, the worker it is bound to, and the per-work state
- * of that worker's actor.
+ * The kernel's {@code struct kthread_work}: a name and a function, the worker the work is bound to
+ * ({@code work->worker}), and the per-work state that the worker's actor keeps ({@code work->node},
+ * {@code work->canceling}, and the workqueue's disable count).
  *
  * <p>INTERNAL API. The public {@code Work} and {@code DelayedWork} implementations extend it.
  *
@@ -14,13 +15,13 @@ import java.util.Objects;
  * passes to another worker only after its old worker has closed; the volatile {@link WorkerHandle#closed}
  * write and the {@code bound} compare-and-set order the two actors' accesses.
  */
-public abstract class WorkCore {
+public abstract class KthreadWork {
   private static final java.lang.invoke.VarHandle BOUND;
 
   static {
     try {
       BOUND = java.lang.invoke.MethodHandles.lookup()
-          .findVarHandle(WorkCore.class, "bound", WorkerHandle.class);
+          .findVarHandle(KthreadWork.class, "bound", WorkerHandle.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -42,7 +43,7 @@ public abstract class WorkCore {
   /** The workqueue's disable count; queueing is refused while > 0. */
   int disabled;
 
-  protected WorkCore(String name) {
+  protected KthreadWork(String name) {
     this.name = Objects.requireNonNull(name, "work name");
     this.logName = Names.safe(name);
   }
