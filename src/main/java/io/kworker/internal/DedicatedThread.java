@@ -5,12 +5,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The kthread of a worker with a thread of its own: it runs the lane's drain each time the lane asks,
+ * The kthread of a worker with a thread of its own: it runs the lane's batch each time the lane asks,
  * and parks in between.
  *
  * <p>INTERNAL API. Cheaper than a single-thread {@code ThreadPoolExecutor} on the lane's hot path: a
  * wake-up is one unpark, with no lock and no queue node. The lane submits only when it wins its own
- * {@code scheduled} flag, so at most one drain is ever outstanding; {@link #pending} carries it, and
+ * {@code scheduled} flag, so at most one batch is ever outstanding; {@link #pending} carries it, and
  * LockSupport's permit covers an unpark that comes before the park.
  */
 final class DedicatedThread implements Executor {
@@ -26,7 +26,7 @@ final class DedicatedThread implements Executor {
 
   /** A worker's own thread: it knows its lane without a thread local. */
   static final class Kthread extends Thread {
-    /** The lane whose drain runs here; written and read only by this thread. */
+    /** The lane whose batch runs here; written and read only by this thread. */
     Lane lane;
 
     Kthread(Runnable body, String name) {
@@ -35,11 +35,11 @@ final class DedicatedThread implements Executor {
   }
 
   @Override
-  public void execute(Runnable drain) {
+  public void execute(Runnable batch) {
     if (shutdown) {
       throw new RejectedExecutionException("thread [" + thread.getName() + "] has ended");
     }
-    pending = drain;
+    pending = batch;
     if (!started) {
       synchronized (this) {
         if (!started) {
@@ -52,7 +52,7 @@ final class DedicatedThread implements Executor {
     LockSupport.unpark(thread);
   }
 
-  /** Ends the thread once the drain in progress, if any, has returned. */
+  /** Ends the thread once the batch in progress, if any, has returned. */
   void shutdown() {
     shutdown = true;
     if (started) {
@@ -62,11 +62,11 @@ final class DedicatedThread implements Executor {
 
   private void loop() {
     for (;;) {
-      Runnable drain = pending;
-      if (drain != null) {
+      Runnable batch = pending;
+      if (batch != null) {
         pending = null;
         try {
-          drain.run();
+          batch.run();
         } catch (Throwable e) {
           // the lane catches its own failures; nothing may end this thread while its worker lives
         }

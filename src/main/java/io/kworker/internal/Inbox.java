@@ -80,7 +80,7 @@ final class Inbox {
 
   /**
    * Any thread: as {@link #enqueue}, but {@link #WAKE} only if a request linked behind {@code r} may be
-   * unseen by an idle actor; {@code r} alone waits for the actor's next drain. (A producer that linked
+   * unseen by an idle actor; {@code r} alone waits for the actor's next Wake. (A producer that linked
    * behind {@code r} before {@code r} itself was linked may have seen the actor awake and sent no Wake,
    * while the actor, unable to see past {@code r}'s gap, went idle: Dekker again, on {@code r.next}.)
    */

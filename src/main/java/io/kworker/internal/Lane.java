@@ -40,9 +40,9 @@ final class Lane implements Runnable {
   /** The lane's own steps, for {@link #trouble}: indexes into {@link #STEPS}, made at class init. */
   private static final int SET_UP = 0;
   private static final int AFTER_WORK = 1;
-  private static final int REPORT = 2;
+  private static final int TELL_OVER = 2;
   private static final int YIELD = 3;
-  private static final int DRAIN_LOOP = 4;
+  private static final int BATCH_LOOP = 4;
   private static final int RESTART = 5;
   private static final String[] STEPS = {"setting up work", "its bookkeeping after work",
       "telling the actor work is over", "handing its thread back", "its batch loop", "restarting its batch"};
@@ -70,9 +70,9 @@ final class Lane implements Runnable {
   private Ticket tail;
   /** Actor side: the tail was revoked, so the next push unlinks it. */
   private boolean tailRevoked;
-  /** Drain side: the last ticket taken (initially a stub); published for {@link #unfinished}. */
+  /** Lane side: the last ticket taken (initially a stub); published for {@link #unfinished}. */
   private Ticket head;
-  /** Drain side: the instance running now, or null. Read by others only on the runner's own thread. */
+  /** Lane side: the instance running now, or null. Read by others only on the runner's own thread. */
   private Ticket current;
   /** The thread of the batch in progress, or of the last one. */
   private volatile Thread runner;
@@ -86,7 +86,7 @@ final class Lane implements Runnable {
   private final java.util.List<Commands> commanders = new java.util.ArrayList<>(0);
   private volatile int commanderCount;
   /**
-   * Drain side: the first failure of the lane's own bookkeeping not logged yet, what it was doing and for
+   * Lane side: the first failure of the lane's own bookkeeping not logged yet, what it was doing and for
    * which work. Recorded without allocating (see {@link #trouble}), logged once the log line can be made.
    */
   private Throwable trouble;
@@ -316,7 +316,7 @@ final class Lane implements Runnable {
       runBatch();
       done = true;
     } catch (Throwable e) {
-      trouble(DRAIN_LOOP, null, e); // the loop catches everything per work; this is the loop itself
+      trouble(BATCH_LOOP, null, e); // the loop catches everything per work; this is the loop itself
     } finally {
       if (!own) {
         DRAINING.remove();
@@ -324,7 +324,7 @@ final class Lane implements Runnable {
       try {
         mdc.exit();
       } catch (Throwable e) {
-        trouble(DRAIN_LOOP, null, e);
+        trouble(BATCH_LOOP, null, e);
       }
       if (!done) {
         resume();
@@ -539,7 +539,7 @@ final class Lane implements Runnable {
 
   /** After a failed step of telling the actor: backs off, and says whether to try again. */
   private boolean pause(int attempt, Ticket t, Throwable e) {
-    trouble(REPORT, t.work, e);
+    trouble(TELL_OVER, t.work, e);
     logTrouble(); // if there is memory for it again, say so now: the retries may go on for a while
     if (closed && attempt > 100) {
       return false; // the worker is gone: its PostStop has answered the waiters

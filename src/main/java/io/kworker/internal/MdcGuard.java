@@ -6,7 +6,7 @@ import org.slf4j.MDC;
 import org.slf4j.spi.MDCAdapter;
 
 /**
- * The lane's MDC, per drain: what the thread had before (restored when the drain hands it back), the
+ * The lane's MDC, per batch: what the thread had before (restored when the batch hands it back), the
  * worker's and the running work's names (when {@code kworker.mdc} is on), and nothing a work put there:
  * what a work leaves in the MDC is gone before the next work runs.
  *
@@ -24,7 +24,7 @@ final class MdcGuard {
   private final boolean names;
   private final String worker;
   private final boolean fast;
-  /** The MDC the drain found, or null if it was empty. */
+  /** The MDC the batch found, or null if it was empty. */
   private Map<String, String> outer;
   /** The work's name last put, for the check after it. */
   private String work;
@@ -44,7 +44,7 @@ final class MdcGuard {
     this.fast = fast;
   }
 
-  /** At the start of a drain. */
+  /** At the start of a batch. */
   void enter() {
     if (fast) {
       Map<String, String> map = LOGBACK.get(); // no copy unless there is something to keep
@@ -79,7 +79,7 @@ final class MdcGuard {
     }
   }
 
-  /** Whether the map holds exactly what this drain put there. */
+  /** Whether the map holds exactly what this batch put there. */
   private boolean clean(Map<String, String> map) {
     if (!names) {
       return map == null || map.isEmpty();
@@ -89,8 +89,8 @@ final class MdcGuard {
   }
 
   /**
-   * At the end of a drain: the thread's MDC as it was. After {@link #after} only this drain's names are
-   * left, and removing them (rather than clearing) lets Logback keep its map for the next drain.
+   * At the end of a batch: the thread's MDC as it was. After {@link #after} only this batch's names are
+   * left, and removing them (rather than clearing) lets Logback keep its map for the next batch.
    */
   void exit() {
     if (outer != null) {

@@ -233,7 +233,7 @@ final class Ticket {
   /**
    * Actor: ask to be told when this queued or running instance is finished or skipped, optionally
    * flagging a cancel. False if it is already settled or revoked (nothing to wait for). A finished run
-   * with calls still to serve is settled by the actor itself, not reported by the lane.
+   * with calls still to serve is settled by the actor itself, not by the lane's Over.
    */
   boolean watch(boolean cancel) {
     int flags = WATCHED | (cancel ? CANCEL : 0);
@@ -266,7 +266,7 @@ final class Ticket {
   }
 
   /**
-   * Takes the waiters, once: the lane when it reports, or the actor when it settles; oldest first. It
+   * Takes the waiters, once: the lane when it tells the actor the instance is over, or the actor when it settles; oldest first. It
    * allocates before it takes, so an OutOfMemoryError on the lane's way out loses no waiter.
    */
   List<Request> takeWaiters() {

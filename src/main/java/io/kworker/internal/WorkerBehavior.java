@@ -415,7 +415,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     }
     r.removed = removePending(w);
     // Only after the removal: a revoke that lost to the lane's claim leaves a running instance.
-    Ticket running = sync ? running(w) : null;
+    Ticket running = sync ? ongoing(w) : null;
     if (running == null || !park(running, r, true)) {
       if (grace != null) {
         timers.cancel(grace);
@@ -447,7 +447,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     }
     w.disabled++;
     r.removed = removePending(w);
-    Ticket running = sync ? running(w) : null;
+    Ticket running = sync ? ongoing(w) : null;
     if (running == null || !park(running, r, true)) {
       r.succeed(r.removed);
     }
@@ -475,7 +475,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
   }
 
   void flushWork(Request r) {
-    Ticket target = queuedOrRunning(r.work);
+    Ticket target = queuedOrOngoing(r.work);
     if (target != null && callerWouldWait(r)) {
       return;
     }
@@ -488,7 +488,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
   void flushDelayed(Request r) {
     KthreadWork w = r.work;
     boolean armedNow = w.timer != null;
-    Ticket target = armedNow ? null : queuedOrRunning(w);
+    Ticket target = armedNow ? null : queuedOrOngoing(w);
     if ((armedNow || target != null) && callerWouldWait(r)) {
       return;
     }
@@ -508,7 +508,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
 
   void status(Request r) {
     KthreadWork w = r.work;
-    boolean running = running(w) != null;
+    boolean running = ongoing(w) != null;
     WorkState state;
     if (w.timer != null) {
       state = running ? WorkState.RUNNING_AND_ARMED : WorkState.ARMED;
@@ -767,7 +767,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     return w.timer != null || (w.last != null && w.last.isQueued());
   }
 
-  private Ticket running(KthreadWork w) {
+  private Ticket ongoing(KthreadWork w) {
     if (w.last != null && w.last.ongoing()) {
       return w.last;
     }
@@ -777,8 +777,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     return lane.commandedRunOf(w); // a run with commands still to serve, no longer last or older
   }
 
-  private Ticket queuedOrRunning(KthreadWork w) {
-    return w.last != null && w.last.isQueued() ? w.last : running(w);
+  private Ticket queuedOrOngoing(KthreadWork w) {
+    return w.last != null && w.last.isQueued() ? w.last : ongoing(w);
   }
 
   /** Hands a new instance to the lane (invariant 1: the work is not pending). */
