@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What cancelled works keep while a long run holds the worker (issue 10, item 10): used heap after
+ * What cancelled works keep while a long run holds the worker (docs/performance.md, "Hardening"): used heap after
  * {@code System.gc()} before and after {@code cycles} (default 2,000,000) queue+cancel cycles, each of a
  * new work that captures a 64-byte array, behind one run that blocks until the end. Target: within 1 MB
  * of the start. Baselines in the same JVM: {@code ScheduledThreadPoolExecutor(1)} with

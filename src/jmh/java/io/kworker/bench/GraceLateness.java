@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How late a cancel's grace period interrupts a blocked work (issue 10, item 5): {@code samples} times
+ * How late a cancel's grace period interrupts a blocked work (docs/performance.md, "Hardening"): {@code samples} times
  * each, a work blocks until interrupted, {@code cancelSync(work, grace)} is called, and the lateness is
  * the time from the call to the interrupt, less the grace. Graces of 0 and 1 ms, on kworker's timer
  * thread (the shipped configuration).

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Issue 5, benchmark 2 (round trips): {@code cancelSync} of a pending work, waited for by the caller,
+ * docs/performance.md, "Round trips": {@code cancelSync} of a pending work, waited for by the caller,
  * against one {@code submit(...).get()} on an executor and one Akka ask round trip.
  *
  * <ul>
