@@ -14,7 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * docs/performance.md, "Armed delayed works": N (default 1,000,000) delayed works armed with a 1 h delay, then all cancelled.
+ * docs/performance.md, results group "3 armed 1M": N (default 1,000,000) delayed works armed with a 1 h delay, then all cancelled.
  * Per work: the time to arm it, the time to cancel it, and the heap it holds while armed; against
  * {@code ScheduledThreadPoolExecutor(1)} with {@code setRemoveOnCancelPolicy(true)} in the same JVM,
  * alternating which goes first in each round.

@@ -22,7 +22,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * docs/performance.md, "cancelSync of a running work": how long after a running work's function returns does the
+ * docs/performance.md, results group "2 cancelSync" (running): how long after a running work's function returns does the
  * caller of {@code cancelSync} wake up with the answer? Against the same wake-up for
  * {@code ScheduledThreadPoolExecutor.submit(...).get()} (from the task's return) and for an Akka ask
  * (from the actor's reply). In each case the waiting side is parked before the other side finishes: the

@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * docs/performance.md, "Footprint": the footprint of idle workers. Creates {@code shared} (default 100,000) workers
+ * docs/performance.md, results group "5 footprint": the footprint of idle workers. Creates {@code shared} (default 100,000) workers
  * whose works run on Akka's default dispatcher and {@code dedicated} (default 1,000) workers with a
  * thread each, and reports per worker: heap (used heap after {@code System.gc()}, before and after), new
  * live threads, the time to create them (until each has answered a flush, so its actor has started) and

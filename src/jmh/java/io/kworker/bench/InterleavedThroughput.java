@@ -18,7 +18,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * docs/performance.md, "Throughput", again for ratios that the machine's noise cannot skew: the same scenarios as
+ * docs/performance.md, results group "1 throughput" (interleaved), for ratios that the machine's noise cannot skew: the same scenarios as
  * {@link QueueThroughput} (batches of 10,000 distinct no-op works or tasks, then wait for the batch),
  * but all in one JVM, interleaved in a random order in every round, each for {@code millis} ms. Each
  * round gives a ratio to {@code ScheduledThreadPoolExecutor(1)} measured seconds apart at most; the

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * docs/performance.md, "Throughput": queue and run no-op works on one background thread, with producers that do not
+ * docs/performance.md, results group "1 throughput" (JMH): queue and run no-op works on one background thread, with producers that do not
  * wait for each result. Each invocation queues a batch of {@link #BATCH} distinct works (works are
  * identities: a pending work cannot be queued again) and then waits for the batch to have run (a
  * worker flush; for the executors, the future of the last task, which runs last). Baselines in the same

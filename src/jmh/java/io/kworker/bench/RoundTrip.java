@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * docs/performance.md, "Round trips": {@code cancelSync} of a pending work, waited for by the caller,
+ * docs/performance.md, results group "2 cancelSync" (round trips): {@code cancelSync} of a pending work, waited for by the caller,
  * against one {@code submit(...).get()} on an executor and one Akka ask round trip.
  *
  * <ul>

@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * docs/performance.md, "Timer lateness": how late does a delayed work with a 5 ms delay start? Lateness = the time from
+ * docs/performance.md, results group "4 timer 5 ms": how late does a delayed work with a 5 ms delay start? Lateness = the time from
  * the {@code queueDelayed} call to the start of the work's function, minus 5 ms; against
  * {@code ScheduledThreadPoolExecutor(1).schedule} (call to task start, minus 5 ms). The worker runs with
  * the shipped configuration (kworker's timer thread; Akka's tick left at its 10 ms default), and, for
