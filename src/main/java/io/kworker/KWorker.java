@@ -170,7 +170,7 @@ public final class KWorker {
    * it may be called often, from any thread; the values are not one atomic snapshot.
    */
   public KWorkerStats stats() {
-    return handle.stats().snapshot(handle.name());
+    return handle.statsSnapshot();
   }
 
   /** True once the worker actor has stopped (destroyed, stopped with its parent, or system gone). */

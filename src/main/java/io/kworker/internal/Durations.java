@@ -10,9 +10,9 @@ import java.util.Objects;
  *
  * <p>INTERNAL API.
  */
-public final class Durations {
+final class Durations {
   /** A delay that never expires, a grace that never interrupts, a deadline that never passes. */
-  public static final long NEVER = Long.MAX_VALUE;
+  static final long NEVER = Long.MAX_VALUE;
   private static final Duration FOREVER = Duration.ofDays(365L * 100);
 
   private Durations() {}
@@ -23,7 +23,7 @@ public final class Durations {
    * @throws NullPointerException if {@code d} is null
    * @throws IllegalArgumentException if {@code d} is negative
    */
-  public static long toNanos(Duration d, String what) {
+  static long toNanos(Duration d, String what) {
     Objects.requireNonNull(d, what);
     if (d.isNegative()) {
       throw new IllegalArgumentException(what + " must not be negative: " + d);

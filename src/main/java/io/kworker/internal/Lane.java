@@ -110,6 +110,7 @@ final class Lane implements Runnable {
 
   /** Actor: appends an instance (or a barrier) at the tail. */
   void push(Ticket t) {
+    assert t.next() == null && t.prev == null : "pushed twice: " + t;
     Ticket last = tail;
     t.prev = last;
     last.setNext(t);
@@ -391,6 +392,7 @@ final class Lane implements Runnable {
   }
 
   private void runOne(Ticket t) {
+    assert runner == Thread.currentThread() : "a lane's batch runs on one thread at a time";
     boolean watched;
     if (!t.claim()) {
       watched = t.isWatched(); // a revoked instance still marks a flush barrier's place

@@ -144,6 +144,7 @@ final class Ticket {
 
   /** Lane: RUNNING to FINISHED; true if the actor waits for it. */
   boolean finish() {
+    assert phase() == RUNNING : "finished without a claim: " + this;
     for (;;) {
       int s = state;
       if ((s & INTERRUPTING) != 0) {

@@ -49,8 +49,13 @@ public final class WorkerHandle {
     this.stats = new WorkerStats(instrumentation.timings());
   }
 
-  public WorkerStats stats() {
+  WorkerStats stats() {
     return stats;
+  }
+
+  /** The worker's counters and timings now (see {@link WorkerStats}). */
+  public io.kworker.KWorkerStats statsSnapshot() {
+    return stats.snapshot(name);
   }
 
   public String name() {

@@ -21,7 +21,7 @@ import java.lang.invoke.VarHandle;
  * Timings cost three {@code System.nanoTime()} calls per work, so they are kept only when
  * {@link #timings} is on ({@code kworker.stats.timings}).
  */
-public final class WorkerStats {
+final class WorkerStats {
   private static final VarHandle QUEUED;
   private static final VarHandle CANCELLED;
   private static final VarHandle REFUSED;
@@ -108,7 +108,7 @@ public final class WorkerStats {
 
   // ---- readers, any thread
 
-  public KWorkerStats snapshot(String worker) {
+  KWorkerStats snapshot(String worker) {
     long runs = (long) RUN.getOpaque(this);
     KWorkerStats.Timing latency = KWorkerStats.Timing.NONE;
     KWorkerStats.Timing runTime = KWorkerStats.Timing.NONE;
