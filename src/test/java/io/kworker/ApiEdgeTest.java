@@ -47,63 +47,8 @@ class ApiEdgeTest {
     return result(AskPattern.askWithStatus(w.ref(), f, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler()));
   }
 
-  private static WorkStatus askS(KWorker w, Function<ActorRef<StatusReply<WorkStatus>>, KWorker.Command> f) {
-    return result(AskPattern.askWithStatus(w.ref(), f, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler()));
-  }
-
   private static Done askD(KWorker w, Function<ActorRef<StatusReply<Done>>, KWorker.Command> f) {
     return result(AskPattern.askWithStatus(w.ref(), f, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler()));
-  }
-
-  private static DestroyReport askR(KWorker w, Function<ActorRef<StatusReply<DestroyReport>>, KWorker.Command> f) {
-    return result(AskPattern.askWithStatus(w.ref(), f, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler()));
-  }
-
-  /** The error a Boolean command answered with (askWithStatus wraps its message). */
-  private static Throwable askFailure(KWorker w, Function<ActorRef<StatusReply<Boolean>>, KWorker.Command> f) {
-    return failure(AskPattern.askWithStatus(w.ref(), f, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler()));
-  }
-
-  /** Every protocol command answers what the façade method of the same name answers. */
-  @Test
-  void protocolCommandsAnswerAsTheFacade() {
-    KWorker w = worker("protocol");
-    RunGate gate = new RunGate();
-    Work a = Work.of("a", x -> gate.pass());
-    DelayedWork d = DelayedWork.of("d", x -> { });
-    assertTrue(askB(w, r -> new KWorker.Queue(a, r)));
-    gate.awaitEntered();
-    assertTrue(askB(w, r -> new KWorker.Queue(a, r)));
-    assertFalse(askB(w, r -> new KWorker.Queue(a, r)));
-    assertEquals(WorkState.RUNNING_AND_PENDING, askS(w, r -> new KWorker.GetStatus(a, r)).state());
-    assertTrue(askB(w, r -> new KWorker.QueueDelayed(d, Duration.ofHours(1), r)));
-    assertFalse(askB(w, r -> new KWorker.QueueDelayed(d, Duration.ZERO, r)));
-    assertTrue(askB(w, r -> new KWorker.ModDelayed(d, Duration.ofHours(2), r)));
-    assertTrue(askB(w, r -> new KWorker.Cancel(d, r)));
-    assertFalse(askB(w, r -> new KWorker.Cancel(d, r)));
-    assertTrue(askB(w, r -> new KWorker.Disable(d, r)) == Boolean.FALSE);
-    assertFalse(askB(w, r -> new KWorker.DisableSync(d, r)));
-    assertEquals(2, askS(w, r -> new KWorker.GetStatus(d, r)).disabled());
-    assertFalse(askB(w, r -> new KWorker.Enable(d, r)));
-    assertTrue(askB(w, r -> new KWorker.EnableAndQueue(d, r)));
-    assertTrue(askFailure(w, r -> new KWorker.Enable(d, r)).getMessage().contains("underflow"));
-    assertFalse(askB(w, r -> new KWorker.FlushDelayed(DelayedWork.of("never", x -> { }), r)));
-    CompletionStage<Boolean> cancel = AskPattern.askWithStatus(w.ref(),
-        r -> new KWorker.CancelSync(a, r), Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler());
-    CompletionStage<Done> flushA = AskPattern.askWithStatus(w.ref(),
-        r -> new KWorker.FlushWork(a, r), Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler());
-    CompletionStage<Done> flushAll = AskPattern.askWithStatus(w.ref(),
-        KWorker.FlushWorker::new, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler());
-    Await.until("cancel parked", () -> result(w.status(a)).canceling() == 1);
-    gate.openForever();
-    assertTrue(result(cancel));
-    assertEquals(Done.getInstance(), result(flushA));
-    assertEquals(Done.getInstance(), result(flushAll));
-    assertEquals(Done.getInstance(), askD(w, KWorker.Drain::new));
-    assertEquals(new DestroyReport(true, List.of(), List.of()),
-        askR(w, r -> new KWorker.DestroyWithin(Duration.ofSeconds(30), r)));
-    // a stopped actor cannot answer protocol messages (they go to dead letters); the façade answers instead
-    assertInstanceOf(RejectedExecutionException.class, failure(w.queue(a)));
   }
 
   /** Works and states describe themselves: names, bindings, the Runnable factories, pending and running. */

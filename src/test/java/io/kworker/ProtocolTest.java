@@ -16,7 +16,6 @@ import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,22 +32,6 @@ class ProtocolTest {
   <T> CompletionStage<T> ask(ActorRef<KWorker.Command> ref,
       akka.japi.function.Function<ActorRef<StatusReply<T>>, KWorker.Command> message) {
     return AskPattern.askWithStatus(ref, message, TIMEOUT, kit.testKit().scheduler());
-  }
-
-  /** Queue, state, cancel-sync, flush and destroy answer as the façade does. */
-  @Test
-  void protocolAnswersAsTheFacade() {
-    ActorRef<KWorker.Command> ref = kit.testKit().spawn(KWorker.behavior("protocol"), "protocol");
-    CountDownLatch ran = new CountDownLatch(1);
-    Work work = Work.of("w", ran::countDown);
-    assertTrue(result(this.<Boolean>ask(ref, r -> new KWorker.Queue(work, r))));
-    Await.await(ran);
-    assertEquals(Done.getInstance(), result(this.<Done>ask(ref, KWorker.FlushWorker::new)));
-    assertEquals(WorkState.IDLE, result(this.<WorkStatus>ask(ref, r -> new KWorker.GetStatus(work, r))).state());
-    DelayedWork dw = DelayedWork.of("d", () -> {});
-    assertTrue(result(this.<Boolean>ask(ref, r -> new KWorker.QueueDelayed(dw, Duration.ofHours(1), r))));
-    assertTrue(result(this.<Boolean>ask(ref, r -> new KWorker.CancelSync(dw, r))));
-    assertEquals(Done.getInstance(), result(this.<Done>ask(ref, KWorker.Destroy::new)));
   }
 
   /** Errors travel back as StatusReply errors carrying the same message. */
