@@ -49,6 +49,11 @@ public final class WorkerTestKit {
     return w;
   }
 
+  /** True if a live thread has this name (a worker's dedicated thread is kworker/NAME). */
+  public static boolean threadAlive(String threadName) {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().equals(threadName));
+  }
+
   /** Destroys the workers still alive (so that no work outlives its test), then the actor system. */
   public void shutdown() {
     List<java.util.concurrent.CompletableFuture<?>> destroyed = new ArrayList<>();

@@ -1,0 +1,272 @@
+package io.kworker.api;
+
+import static io.kworker.testing.Await.failure;
+import static io.kworker.testing.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.Done;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.japi.function.Function;
+import akka.pattern.StatusReply;
+import io.kworker.DelayedWork;
+import io.kworker.DestroyReport;
+import io.kworker.KWorker;
+import io.kworker.Work;
+import io.kworker.WorkState;
+import io.kworker.WorkStatus;
+import io.kworker.testing.Await;
+import io.kworker.testing.RunGate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The edges of the public API and the actor protocol: errors, bindings, shared dispatchers, limits. */
+class ApiEdgeTest {
+  private static final ActorTestKit KIT = ActorTestKit.create("apiedge");
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  @AfterAll
+  static void stop() {
+    KIT.shutdownTestKit();
+  }
+
+  private static KWorker worker(String base) {
+    return KWorker.create(KIT.system(), base + "-" + NAMES.incrementAndGet());
+  }
+
+  private static Boolean askB(KWorker w, Function<ActorRef<StatusReply<Boolean>>, KWorker.Command> f) {
+    return result(AskPattern.askWithStatus(w.ref(), f, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler()));
+  }
+
+  private static Done askD(KWorker w, Function<ActorRef<StatusReply<Done>>, KWorker.Command> f) {
+    return result(AskPattern.askWithStatus(w.ref(), f, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler()));
+  }
+
+  /** Works and states describe themselves: names, bindings, the Runnable factories, pending and running. */
+  @Test
+  void worksAndStatesDescribeThemselves() {
+    KWorker w = worker("describe");
+    AtomicInteger ran = new AtomicInteger();
+    Work plain = Work.of("plain", ran::incrementAndGet);
+    DelayedWork delayed = DelayedWork.of("delayed", ran::incrementAndGet);
+    assertEquals("plain", plain.toString());
+    assertEquals("delayed", delayed.name());
+    assertTrue(plain.worker().isEmpty());
+    assertTrue(result(w.queue(plain)));
+    assertTrue(result(w.queueDelayed(delayed, Duration.ZERO)));
+    result(w.flush());
+    assertEquals(2, ran.get());
+    assertSame(w, plain.worker().orElseThrow());
+    assertFalse(plain.cancelRequested());
+    assertFalse(WorkState.IDLE.pending());
+    assertFalse(WorkState.RUNNING.pending());
+    for (WorkState s : List.of(WorkState.ARMED, WorkState.PENDING, WorkState.RUNNING_AND_PENDING,
+        WorkState.RUNNING_AND_ARMED)) {
+      assertTrue(s.pending(), s.name());
+    }
+    assertFalse(WorkState.ARMED.running());
+    assertTrue(WorkState.RUNNING_AND_ARMED.running());
+    assertEquals(WorkStatus.idle(plain), result(w.status(plain)));
+    result(w.destroy());
+  }
+
+  /** The protocol's Destroy runs what was queued before it, then answers. */
+  @Test
+  void protocolDestroy() {
+    KWorker w = worker("protocol-destroy");
+    AtomicInteger runs = new AtomicInteger();
+    assertTrue(askB(w, r -> new KWorker.Queue(Work.of("q", runs::incrementAndGet), r)));
+    assertEquals(Done.getInstance(), askD(w, KWorker.Destroy::new));
+    assertEquals(1, runs.get());
+    assertInstanceOf(RejectedExecutionException.class, failure(w.queue(Work.of("late", () -> { }))));
+  }
+
+  /** A message that is not a command (sent past the protocol's type) is ignored and the worker goes on serving. */
+  @Test
+  void unknownMessageIsIgnored() {
+    KWorker w = worker("unknown");
+    w.ref().<Object>unsafeUpcast().tell("not a command");
+    assertTrue(result(w.queue(Work.of("x", x -> { }))));
+    result(w.destroy());
+  }
+
+  /** Null arguments, negative durations and null protocol fields fail at once with a clear error. */
+  @Test
+  void badArgumentsFailAtOnce() {
+    KWorker w = worker("bad");
+    DelayedWork d = DelayedWork.of("d", x -> { });
+    TestProbe<StatusReply<Boolean>> p = KIT.createTestProbe();
+    NullPointerException npe = assertThrows(NullPointerException.class, () -> w.queue(null));
+    assertTrue(npe.getMessage().contains("queue") && npe.getMessage().contains(w.name()), npe.getMessage());
+    assertThrows(NullPointerException.class, () -> w.cancelSync(null));
+    assertThrows(NullPointerException.class, () -> w.queueDelayed(d, null));
+    assertThrows(IllegalArgumentException.class, () -> w.queueDelayed(d, Duration.ofMillis(-1)));
+    assertThrows(IllegalArgumentException.class, () -> w.cancelSync(d, Duration.ofMillis(-1)));
+    assertThrows(NullPointerException.class, () -> Work.of("n", (Runnable) null));
+    assertThrows(NullPointerException.class, () -> Work.of(null, () -> { }));
+    assertThrows(NullPointerException.class, () -> DelayedWork.of("n", (Runnable) null));
+    assertThrows(NullPointerException.class, () -> new KWorker.Queue(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.Queue(d, null));
+    assertThrows(NullPointerException.class, () -> new KWorker.QueueDelayed(d, null, p.ref()));
+    assertThrows(IllegalArgumentException.class, () -> new KWorker.ModDelayed(d, Duration.ofDays(-1), p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.CancelSync(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.Cancel(d, null));
+    assertThrows(NullPointerException.class, () -> new KWorker.Disable(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.DisableSync(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.Enable(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.EnableAndQueue(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.FlushDelayed(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.FlushWork(null, null));
+    assertThrows(NullPointerException.class, () -> new KWorker.FlushWorker(null));
+    assertThrows(NullPointerException.class, () -> new KWorker.Drain(null));
+    assertThrows(NullPointerException.class, () -> new KWorker.Destroy(null));
+    assertThrows(NullPointerException.class, () -> new KWorker.DestroyWithin(Duration.ZERO, null));
+    assertThrows(NullPointerException.class, () -> new KWorker.GetStatus(null, null));
+    assertThrows(NullPointerException.class, () -> KWorker.create(KIT.system(), null));
+    assertThrows(NullPointerException.class, () -> KWorker.behavior(null));
+    assertTrue(result(w.queueDelayed(d, Duration.ofDays(200)))); // far, but within Akka's scheduler range
+    assertEquals(WorkState.ARMED, result(w.state(d)));
+    result(w.destroy());
+  }
+
+  /** A work bound to a live worker is refused by another with an error naming both, and moves once its worker is destroyed. */
+  @Test
+  void aWorkServesOneLiveWorkerAtATime() {
+    KWorker one = worker("one");
+    KWorker two = worker("two");
+    AtomicInteger runs = new AtomicInteger();
+    DelayedWork d = DelayedWork.of("shared", x -> runs.incrementAndGet());
+    assertTrue(d.worker().isEmpty());
+    assertTrue(result(one.queue(d)));
+    result(one.flush());
+    assertSame(one, d.worker().orElseThrow());
+    for (CompletionStage<?> s : List.of(two.queue(d), two.queueDelayed(d, Duration.ZERO),
+        two.modDelayed(d, Duration.ZERO), two.cancel(d), two.cancelSync(d), two.flush(d), two.flushDelayed(d),
+        two.disable(d), two.enable(d), two.enableAndQueue(d), two.status(d))) {
+      Throwable t = failure(s);
+      assertInstanceOf(IllegalArgumentException.class, t);
+      assertTrue(t.getMessage().contains(one.name()) && t.getMessage().contains(two.name()), t.getMessage());
+    }
+    result(one.destroy());
+    assertFalse(result(two.cancel(d)), "a work of a destroyed worker is idle elsewhere");
+    assertEquals(WorkState.IDLE, result(two.state(d)));
+    assertTrue(result(two.queue(d)));
+    result(two.flush());
+    assertEquals(2, runs.get());
+    assertSame(two, d.worker().orElseThrow());
+    assertFalse(result(two.pending(d)));
+    assertFalse(result(two.busy(d)));
+    result(two.destroy());
+  }
+
+  /** A worker whose works run on a shared dispatcher runs them one at a time, in FIFO order, across the batches in which it yields the thread. */
+  @Test
+  void sharedDispatcherKeepsFifoAcrossBatches() {
+    KWorker w = KWorker.create(KIT.system(), "shared-" + NAMES.incrementAndGet(),
+        "akka.actor.default-blocking-io-dispatcher");
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    AtomicInteger inside = new AtomicInteger();
+    List<Work> works = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      int id = i;
+      works.add(Work.of("s" + i, () -> {
+        if (inside.incrementAndGet() != 1) {
+          order.add(-1);
+        }
+        order.add(id);
+        inside.decrementAndGet();
+      }));
+    }
+    for (Work x : works) {
+      w.queue(x);
+    }
+    result(w.flush());
+    List<Integer> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      expected.add(i);
+    }
+    assertEquals(expected, order);
+    result(w.destroy());
+  }
+
+  /** A worker spawned from behavior() can be wrapped, the wrap is the same façade each time, and wrapping a stopped actor times out. */
+  @Test
+  void behaviorAndWrap() {
+    ActorRef<KWorker.Command> ref = KIT.spawn(KWorker.behavior("wrapped"), "wrapped-" + NAMES.incrementAndGet());
+    KWorker w = result(KWorker.wrap(KIT.system(), ref));
+    assertSame(w, result(KWorker.wrap(KIT.system(), ref)));
+    assertEquals("wrapped", w.name());
+    assertEquals("KWorker[wrapped]", w.toString());
+    assertEquals(ref, w.ref());
+    Work x = Work.of("x", () -> { });
+    assertTrue(result(w.queue(x)));
+    result(w.destroy());
+    Throwable t = failure(KWorker.wrap(KIT.system(), ref).toCompletableFuture()
+        .orTimeout(Await.LONG_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
+    assertInstanceOf(TimeoutException.class, t);
+  }
+
+  /** The disable count is bounded: the 65,537th disable fails and leaves the count unchanged. */
+  @Test
+  void disableCountOverflowFails() {
+    KWorker w = worker("overflow");
+    Work x = Work.of("x", () -> { });
+    CompletionStage<Boolean> last = null;
+    for (int i = 0; i < 1 << 16; i++) {
+      last = w.disable(x);
+    }
+    assertFalse(result(last));
+    assertInstanceOf(IllegalStateException.class, failure(w.disable(x)));
+    assertEquals(1 << 16, result(w.status(x)).disabled());
+    result(w.destroy());
+  }
+
+  /** A destroy() during a destroy completes with it, and calls made from inside a work that would wait for it fail at once. */
+  @Test
+  void destroyTwiceAndWaitsFromInside() {
+    KWorker w = worker("twice");
+    RunGate gate = new RunGate();
+    List<Throwable> inside = new CopyOnWriteArrayList<>();
+    Work a = Work.of("a", self -> {
+      for (CompletionStage<?> s : List.of(w.flush(), w.flush(self), w.cancelSync(self), w.disableSync(self),
+          w.drain(), w.destroy())) {
+        inside.add(failure(s));
+      }
+      gate.pass();
+    });
+    assertTrue(result(w.queue(a)));
+    gate.awaitEntered();
+    assertEquals(6, inside.size());
+    for (Throwable t : inside) {
+      assertInstanceOf(IllegalStateException.class, t);
+      assertTrue(t.getMessage().contains("inside work [a]"), t.getMessage());
+    }
+    CompletionStage<Done> first = w.destroy();
+    CompletionStage<DestroyReport> second = w.destroy(Duration.ofHours(1));
+    assertFalse(first.toCompletableFuture().isDone());
+    gate.open();
+    assertEquals(Done.getInstance(), result(first));
+    assertTrue(result(second).completed());
+    assertEquals(Done.getInstance(), result(w.destroy()));
+    assertEquals(DestroyReport.EMPTY, result(w.destroy(Duration.ZERO)));
+    assertTrue(result(w.enable(a)), "enable on a destroyed worker");
+    assertFalse(result(w.flushDelayed(DelayedWork.of("d", () -> { }))));
+    assertEquals(Done.getInstance(), result(w.drain()));
+    assertFalse(a.cancelRequested());
+  }
+}
