@@ -23,7 +23,7 @@ import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,7 +240,7 @@ class ApiEdgeTest {
   @Test
   void destroyTwiceAndWaitsFromInside() {
     KWorker w = worker("twice");
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     List<Throwable> inside = new CopyOnWriteArrayList<>();
     Work a = Work.of("a", self -> {
       for (CompletionStage<?> s : List.of(w.flush(), w.flush(self), w.cancelSync(self), w.disableSync(self),

@@ -123,7 +123,7 @@ class BadInputTest {
     Gate gate = new Gate();
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     result(b.queue(Work.of("on-b", w -> gate.pass())));
-    gate.awaitStarted();
+    gate.awaitEntered();
     result(a.queue(Work.of("on-a", w -> {
       CompletionStage<akka.Done> f = b.flush();
       done.complete(!f.toCompletableFuture().isDone());

@@ -45,7 +45,7 @@ class StopTest {
       Work running = Work.of("running", w -> { gate.pass(); returned.set(true); });
       Work queued = Work.of("queued", () -> {});
       result(worker.queue(running));
-      gate.awaitStarted();
+      gate.awaitEntered();
       result(worker.queue(queued));
       CompletionStage<Boolean> cancel = worker.cancelSync(running);
       CompletionStage<Done> flush = worker.flush(queued);
@@ -72,7 +72,7 @@ class StopTest {
     Gate gate = new Gate();
     Work running = Work.of("running", w -> gate.pass());
     result(worker.queue(running));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletionStage<Boolean> cancel = worker.cancelSync(running);
     CompletionStage<Done> flush = worker.flush();
     Await.until("cancel parked", () -> result(worker.status(running)).canceling() == 1);

@@ -48,7 +48,7 @@ class CancelSyncTest {
     Gate gate = new Gate();
     Recorder rec = new Recorder();
     result(worker.queue(Work.of("blocker", w -> gate.pass())));
-    gate.awaitStarted();
+    gate.awaitEntered();
     Work work = rec.work("victim");
     assertTrue(result(worker.queue(work)));
     assertTrue(result(worker.cancelSync(work)));
@@ -66,7 +66,7 @@ class CancelSyncTest {
     AtomicBoolean returned = new AtomicBoolean();
     Work work = Work.of("w", w -> { gate.pass(); returned.set(true); });
     result(worker.queue(work));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletionStage<Boolean> cancel = worker.cancelSync(work);
     Await.until("the cancel is registered", () -> result(worker.status(work)).canceling() == 1);
     assertFalse(cancel.toCompletableFuture().isDone(), "cancelSync must wait for the running instance");
@@ -84,7 +84,7 @@ class CancelSyncTest {
     AtomicInteger runs = new AtomicInteger();
     Work work = Work.of("w", w -> { runs.incrementAndGet(); gate.pass(); });
     result(worker.queue(work));
-    gate.awaitStarted();
+    gate.awaitEntered();
     assertTrue(result(worker.queue(work)));
     CompletionStage<Boolean> cancel = worker.cancelSync(work);
     Await.until("the cancel waits", () -> result(worker.status(work)).canceling() == 1);
@@ -123,7 +123,7 @@ class CancelSyncTest {
     AtomicBoolean returned = new AtomicBoolean();
     Work work = Work.of("w", w -> { gate.pass(); returned.set(true); });
     result(worker.queue(work));
-    gate.awaitStarted();
+    gate.awaitEntered();
     result(worker.queue(work));
     List<CompletableFuture<Boolean>> cancels = new ArrayList<>();
     CountDownLatch go = new CountDownLatch(1);
@@ -161,7 +161,7 @@ class CancelSyncTest {
     AtomicInteger runs = new AtomicInteger();
     DelayedWork work = DelayedWork.of("w", w -> { runs.incrementAndGet(); gate.pass(); });
     result(worker.queue(work));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletionStage<Boolean> cancel = worker.cancelSync(work);
     Await.until("the cancel waits", () -> result(worker.status(work)).canceling() == 1);
     assertFalse(result(worker.queue(work)));
@@ -197,7 +197,7 @@ class CancelSyncTest {
     Gate gate = new Gate();
     Work work = Work.of("w", w -> gate.pass());
     result(worker.queue(work));
-    gate.awaitStarted();
+    gate.awaitEntered();
     assertTrue(result(worker.queue(work)));
     assertTrue(result(worker.cancel(work)));
     assertFalse(result(worker.cancel(work)));

@@ -51,7 +51,7 @@ class DelayedWorkTest {
     Gate gate = new Gate();
     Recorder rec = new Recorder();
     result(worker.queue(Work.of("first", w -> { rec.record("first"); gate.pass(); })));
-    gate.awaitStarted();
+    gate.awaitEntered();
     result(worker.queue(rec.work("second")));
     DelayedWork dw = rec.delayed("zero");
     assertTrue(result(worker.queueDelayed(dw, Duration.ZERO)));

@@ -40,7 +40,7 @@ class DestroyTest {
     Gate gate = new Gate();
     Recorder rec = new Recorder();
     result(worker.queue(Work.of("running", w -> { rec.record("running"); gate.pass(); })));
-    gate.awaitStarted();
+    gate.awaitEntered();
     result(worker.queue(rec.work("a")));
     result(worker.queue(rec.work("b")));
     DelayedWork armed = rec.delayed("armed");
@@ -95,7 +95,7 @@ class DestroyTest {
     KWorker worker = kit.newWorker("twice");
     Gate gate = new Gate();
     result(worker.queue(Work.of("w", w -> gate.pass())));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletionStage<Done> first = worker.destroy();
     CompletionStage<Done> second = worker.destroy();
     gate.open();
@@ -126,7 +126,7 @@ class DestroyTest {
     Recorder rec = new Recorder();
     Work stuck = Work.of("stuck", w -> gate.pass());
     result(worker.queue(stuck));
-    gate.awaitStarted();
+    gate.awaitEntered();
     Work queued = rec.work("queued");
     result(worker.queue(queued));
     DestroyReport report = result(worker.destroy(Duration.ofMillis(50)));

@@ -36,7 +36,7 @@ class DisableTest {
     Gate gate = new Gate();
     Recorder rec = new Recorder();
     result(worker.queue(Work.of("blocker", w -> gate.pass())));
-    gate.awaitStarted();
+    gate.awaitEntered();
     DelayedWork dw = rec.delayed("d");
     result(worker.queue(dw));
     assertTrue(result(worker.disable(dw)));
@@ -90,7 +90,7 @@ class DisableTest {
       sawRequest.set(self.cancelRequested());
     });
     result(worker.queue(w));
-    gate.awaitStarted();
+    gate.awaitEntered();
     assertFalse(w.cancelRequested(), "false outside the work's own run");
     CompletionStage<Boolean> disabled = worker.disableSync(w);
     Await.until("disable registered", () -> result(worker.status(w)).disabled() == 1);
@@ -124,7 +124,7 @@ class DisableTest {
     assertFalse(result(worker.pending(w)));
     assertFalse(result(worker.busy(w)));
     result(worker.queue(w));
-    gate.awaitStarted();
+    gate.awaitEntered();
     assertFalse(result(worker.pending(w)));
     assertTrue(result(worker.busy(w)));
     result(worker.queue(w));

@@ -40,7 +40,7 @@ class DrainTest {
       }
     });
     result(worker.queue(Work.of("blocker", w -> gate.pass())));
-    gate.awaitStarted();
+    gate.awaitEntered();
     result(worker.queue(chained));
     CompletionStage<Done> drained = worker.drain();
     Recorder rec = new Recorder();

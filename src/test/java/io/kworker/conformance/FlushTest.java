@@ -47,7 +47,7 @@ class FlushTest {
     Gate last = new Gate();
     Recorder rec = new Recorder();
     result(worker.queue(Work.of("first", w -> { rec.record("first"); first.pass(); })));
-    first.awaitStarted();
+    first.awaitEntered();
     Work target = rec.work("target");
     result(worker.queue(target));
     result(worker.queue(Work.of("last", w -> { rec.record("last"); last.pass(); })));
@@ -56,7 +56,7 @@ class FlushTest {
     first.open();
     result(flushed);
     assertEquals(List.of("first", "target"), rec.order().subList(0, 2));
-    last.awaitStarted();
+    last.awaitEntered();
     last.open();
     result(worker.flush());
   }
@@ -69,12 +69,12 @@ class FlushTest {
     Gate behind = new Gate();
     Work target = Work.of("target", w -> running.pass());
     result(worker.queue(target));
-    running.awaitStarted();
+    running.awaitEntered();
     result(worker.queue(Work.of("behind", w -> behind.pass())));
     CompletionStage<Done> flushed = worker.flush(target);
     assertFalse(flushed.toCompletableFuture().isDone());
     running.open();
-    behind.awaitStarted();
+    behind.awaitEntered();
     result(flushed); // completes while "behind" is still held
     behind.open();
     result(worker.flush());
@@ -97,7 +97,7 @@ class FlushTest {
     KWorker worker = kit.newWorker("cancelled");
     Gate gate = new Gate();
     result(worker.queue(Work.of("blocker", w -> gate.pass())));
-    gate.awaitStarted();
+    gate.awaitEntered();
     Work target = Work.of("target", () -> {});
     result(worker.queue(target));
     CompletionStage<Done> flushed = worker.flush(target);
@@ -114,7 +114,7 @@ class FlushTest {
     Gate later = new Gate();
     Recorder rec = new Recorder();
     result(worker.queue(Work.of("running", w -> { rec.record("running"); gate.pass(); })));
-    gate.awaitStarted();
+    gate.awaitEntered();
     for (int i = 0; i < 5; i++) {
       result(worker.queue(rec.work("q" + i)));
     }
@@ -124,7 +124,7 @@ class FlushTest {
     gate.open();
     result(flushed);
     assertEquals(List.of("running", "q0", "q1", "q2", "q3", "q4"), rec.order().subList(0, 6));
-    later.awaitStarted();
+    later.awaitEntered();
     later.open();
   }
 

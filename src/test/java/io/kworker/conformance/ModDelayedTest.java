@@ -71,7 +71,7 @@ class ModDelayedTest {
     Gate gate = new Gate();
     Recorder rec = new Recorder();
     result(worker.queue(Work.of("blocker", w -> { rec.record("blocker"); gate.pass(); })));
-    gate.awaitStarted();
+    gate.awaitEntered();
     DelayedWork dw = rec.delayed("d");
     result(worker.queue(dw));
     result(worker.queue(rec.work("other")));
@@ -92,7 +92,7 @@ class ModDelayedTest {
     Recorder rec = new Recorder();
     DelayedWork dw = DelayedWork.of("d", w -> { rec.record("d"); if (rec.runs("d") == 1) gate.pass(); });
     result(worker.queue(dw));
-    gate.awaitStarted();
+    gate.awaitEntered();
     assertFalse(result(worker.modDelayed(dw, Duration.ZERO)));
     assertEquals(WorkState.RUNNING_AND_PENDING, result(worker.state(dw)));
     gate.open();
@@ -111,7 +111,7 @@ class ModDelayedTest {
     Recorder rec = new Recorder();
     DelayedWork dw = DelayedWork.of("d", w -> { rec.record("d"); gate.pass(); });
     result(worker.queue(dw));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletionStage<Boolean> cancel = worker.cancelSync(dw);
     Await.until("cancel waits", () -> result(worker.status(dw)).canceling() == 1);
     assertTrue(result(worker.modDelayed(dw, Duration.ofSeconds(1))));

@@ -38,7 +38,7 @@ class QueueTest {
     Gate gate = new Gate();
     Work first = Work.of("first", w -> { rec.record("first"); gate.pass(); });
     assertTrue(result(worker.queue(first)));
-    gate.awaitStarted();
+    gate.awaitEntered();
     List<String> expected = new ArrayList<>(List.of("first"));
     for (int i = 0; i < 50; i++) {
       assertTrue(result(worker.queue(rec.work("w" + i))));
@@ -57,7 +57,7 @@ class QueueTest {
     Recorder rec = new Recorder();
     Gate gate = new Gate();
     assertTrue(result(worker.queue(Work.of("blocker", w -> gate.pass()))));
-    gate.awaitStarted();
+    gate.awaitEntered();
     Work work = rec.work("a");
     assertTrue(result(worker.queue(work)));
     assertFalse(result(worker.queue(work)));
@@ -75,7 +75,7 @@ class QueueTest {
     Recorder rec = new Recorder();
     Work work = Work.of("a", w -> { rec.record("a"); if (rec.runs("a") == 1) gate.pass(); });
     assertTrue(result(worker.queue(work)));
-    gate.awaitStarted();
+    gate.awaitEntered();
     assertEquals(WorkState.RUNNING, result(worker.state(work)));
     assertTrue(result(worker.queue(work)));
     assertEquals(WorkState.RUNNING_AND_PENDING, result(worker.state(work)));
@@ -101,7 +101,7 @@ class QueueTest {
       }
     });
     assertTrue(result(worker.queue(self)));
-    gate.awaitStarted();
+    gate.awaitEntered();
     assertTrue(result(worker.queue(rec.work("b"))));
     assertTrue(result(worker.queue(rec.work("c"))));
     gate.open();
@@ -128,7 +128,7 @@ class QueueTest {
     Gate gate = new Gate();
     Work longWork = Work.of("long", w -> gate.pass());
     result(worker.queue(longWork));
-    gate.awaitStarted();
+    gate.awaitEntered();
     Work other = Work.of("other", () -> {});
     assertTrue(result(worker.queue(other)));
     assertTrue(result(worker.cancelSync(other)));
@@ -157,7 +157,7 @@ class QueueTest {
     Work bad = Work.of("bad", w -> { gate.pass(); throw new IllegalStateException("boom"); });
     Work err = Work.of("err", w -> { throw new AssertionError("an Error"); });
     result(worker.queue(bad));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletionStage<akka.Done> flushed = worker.flush(bad);
     CompletionStage<Boolean> cancelled = worker.cancelSync(bad);
     gate.open();

@@ -13,7 +13,7 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
 import io.kworker.testing.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -35,7 +35,7 @@ class DrainTest {
   @Test
   void drainOutlastsAChainAndRefusesOutsiders() {
     KWorker w = KWorker.create(KIT.system(), "drain-chain");
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     AtomicInteger runs = new AtomicInteger();
     Work chain = Work.of("chain", self -> {
       if (runs.incrementAndGet() == 1) {

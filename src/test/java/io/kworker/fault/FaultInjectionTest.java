@@ -17,7 +17,7 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +55,7 @@ class FaultInjectionTest {
     List<Throwable> faults = List.of(new IllegalStateException("unchecked"), new IOException("checked"),
         new Error("error"), new StackOverflowError("deep"));
     for (Throwable fault : faults) {
-      RunGate gate = new RunGate();
+      Gate gate = new Gate();
       Work bad = Work.of("bad-" + fault.getMessage(), x -> {
         ran.add(x.name());
         gate.pass();
@@ -109,7 +109,7 @@ class FaultInjectionTest {
     CompletableFuture<KWorker> spawned = new CompletableFuture<>();
     ActorRef<String> parent = KIT.spawn(parent(spawned, name("child")));
     KWorker w = result(spawned);
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     List<String> ran = new CopyOnWriteArrayList<>();
     Work a = Work.of("a", x -> {
       ran.add("a");
@@ -132,7 +132,7 @@ class FaultInjectionTest {
     }
     // b's instance was discarded: a flush of it depends on nothing that still runs
     assertEquals(Done.getInstance(), result(flushB));
-    gate.openForever();
+    gate.open();
     assertFalse(result(cancel));
     assertEquals(Done.getInstance(), result(flushA));
     assertEquals(Done.getInstance(), result(flushB));
@@ -150,7 +150,7 @@ class FaultInjectionTest {
     ActorTestKit kit = ActorTestKit.create("doomed");
     String name = name("doomed");
     KWorker w = KWorker.create(kit.system(), name);
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     Work a = Work.of("a", x -> gate.pass());
     Work b = Work.of("b", x -> { });
     assertTrue(result(w.queue(a)));
@@ -163,7 +163,7 @@ class FaultInjectionTest {
     system.terminate();
     result(system.getWhenTerminated());
     assertFalse(cancel.toCompletableFuture().isDone(), "cancelSync completed while the work runs");
-    gate.openForever();
+    gate.open();
     assertFalse(result(cancel));
     assertEquals(Done.getInstance(), result(flush));
     assertInstanceOf(RejectedExecutionException.class, failure(w.queue(a)));

@@ -13,7 +13,7 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
 import io.kworker.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +131,7 @@ class ManualTimeFaultTest {
   @Test
   void destroyDeadlineReportsABlockedWorkAndDiscardsTheRest() {
     KWorker w = KWorker.create(KIT.system(), name("deadline"));
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     AtomicInteger behindRuns = new AtomicInteger();
     Work stuck = Work.of("stuck", x -> gate.pass());
     Work behind = Work.of("behind", x -> behindRuns.incrementAndGet());
@@ -152,7 +152,7 @@ class ManualTimeFaultTest {
     try {
       r = result(report); // at the deadline, while the work still blocks
     } finally {
-      gate.openForever();
+      gate.open();
     }
     assertFalse(r.completed());
     assertEquals(List.of(stuck), r.stillRunning());
@@ -194,7 +194,7 @@ class ManualTimeFaultTest {
   }
 
   /** A work that only runs and a gate: reused by other tests. */
-  static Work gated(String name, RunGate gate) {
+  static Work gated(String name, Gate gate) {
     return Work.of(name, x -> gate.pass());
   }
 }

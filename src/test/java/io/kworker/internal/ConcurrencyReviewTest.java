@@ -117,7 +117,7 @@ class ConcurrencyReviewTest {
     KWorker w = kit.newWorker("rv-skip-chain");
     Gate gate = new Gate();
     assertTrue(result(w.queue(Work.of("long", x -> gate.pass()))));
-    gate.awaitStarted();
+    gate.awaitEntered();
     Work keep = Work.of("kept", () -> { });
     assertTrue(result(w.queue(keep)));
     List<WeakReference<Work>> refs = new ArrayList<>();
@@ -178,7 +178,7 @@ class ConcurrencyReviewTest {
     logger.addAppender(hook);
     try {
       assertTrue(result(w.queue(running)));
-      gate.awaitStarted();
+      gate.awaitEntered();
       assertTrue(result(w.queueDelayed(armed, Duration.ofHours(1))));
       tk.stop(ref);
       CompletionStage<Boolean> cancel = result(inWindow);
@@ -206,7 +206,7 @@ class ConcurrencyReviewTest {
     Work running = Work.of("running", x -> gate.pass());
     try {
       assertTrue(result(w.queue(running)));
-      gate.awaitStarted();
+      gate.awaitEntered();
       tk.stop(ref);
       CompletableFuture<DestroyReport> late = w.destroy(Duration.ofHours(1)).toCompletableFuture();
       try {
@@ -283,7 +283,7 @@ class ConcurrencyReviewTest {
       gate.pass();
     });
     assertTrue(result(w.queue(running)));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletionStage<Boolean> cancel = AskPattern.askWithStatus(w.ref(),
         r -> new KWorker.CancelSync(running, r), Duration.ofSeconds(Await.LONG_SECONDS),
         kit.testKit().system().scheduler());

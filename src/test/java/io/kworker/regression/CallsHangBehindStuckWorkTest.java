@@ -13,7 +13,7 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * really depend on the stuck run (cancel-sync and flush of that work, {@code flush()} of the worker) may
  * wait for it, and they must complete once it returns.
  *
- * <p>The stuck work is held by a {@link RunGate} (released at the end, so no thread is left behind); every
+ * <p>The stuck work is held by a {@link Gate} (released at the end, so no thread is left behind); every
  * other call must complete within one bounded wait ({@link Await#LONG_SECONDS}) while it is still held.
  */
 class CallsHangBehindStuckWorkTest {
@@ -49,7 +49,7 @@ class CallsHangBehindStuckWorkTest {
   @Test
   void callsThatWaitForNothingHangAfterDestroyDeadlineReportedAStuckWork() {
     ActorTestKit testKit = ActorTestKit.create();
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     AtomicBoolean returned = new AtomicBoolean();
     try {
       KWorker worker = KWorker.create(testKit.system(), "stuck-destroyed");
@@ -64,7 +64,7 @@ class CallsHangBehindStuckWorkTest {
 
       checkCallsOnAClosedWorkerWithAStuckWork(worker, stuck, discarded, gate, returned);
     } finally {
-      gate.openForever();
+      gate.open();
       testKit.shutdownTestKit();
     }
   }
@@ -73,7 +73,7 @@ class CallsHangBehindStuckWorkTest {
   @Test
   void callsThatWaitForNothingHangAfterTheSystemTerminatedUnderAStuckWork() {
     ActorTestKit testKit = ActorTestKit.create();
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     AtomicBoolean returned = new AtomicBoolean();
     try {
       KWorker worker = KWorker.create(testKit.system(), "stuck-terminated");
@@ -88,7 +88,7 @@ class CallsHangBehindStuckWorkTest {
 
       checkCallsOnAClosedWorkerWithAStuckWork(worker, stuck, dropped, gate, returned);
     } finally {
-      gate.openForever();
+      gate.open();
       testKit.shutdownTestKit();
     }
   }
@@ -99,7 +99,7 @@ class CallsHangBehindStuckWorkTest {
    * {@code stuck}'s run complete once it returns.
    */
   private static void checkCallsOnAClosedWorkerWithAStuckWork(KWorker worker, Work stuck, Work notRun,
-      RunGate gate, AtomicBoolean returned) {
+      Gate gate, AtomicBoolean returned) {
     Work fresh = Work.of("fresh", w -> { });
 
     // waits that depend on the stuck run: they may wait for it
@@ -140,7 +140,7 @@ class CallsHangBehindStuckWorkTest {
     assertEquals(Done.getInstance(), calls.get("flush(fresh)").join());
     assertNotNull(calls.get("destroy(deadline)").join());
 
-    gate.openForever();
+    gate.open();
     assertFalse(result(cancelSyncStuck));
     assertEquals(Done.getInstance(), result(flushStuck));
     assertEquals(Done.getInstance(), result(flushWorker));

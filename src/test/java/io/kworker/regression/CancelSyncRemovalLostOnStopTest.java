@@ -12,7 +12,7 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +42,7 @@ class CancelSyncRemovalLostOnStopTest {
     CompletableFuture<KWorker> spawned = new CompletableFuture<>();
     ActorRef<String> parent = KIT.spawn(parent(spawned));
     KWorker w = result(spawned);
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     Work a = Work.of("a", x -> gate.pass());
     assertTrue(result(w.queue(a)));
     gate.awaitEntered();
@@ -53,7 +53,7 @@ class CancelSyncRemovalLostOnStopTest {
     KIT.stop(parent);
     Await.until("worker stopped", () -> w.queue(a).toCompletableFuture().isCompletedExceptionally());
     assertFalse(cancel.toCompletableFuture().isDone());
-    gate.openForever();
+    gate.open();
     assertTrue(result(cancel), "cancelSync removed the pending instance, yet answered false");
   }
 
@@ -63,7 +63,7 @@ class CancelSyncRemovalLostOnStopTest {
     CompletableFuture<KWorker> spawned = new CompletableFuture<>();
     ActorRef<String> parent = KIT.spawn(parent(spawned));
     KWorker w = result(spawned);
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     io.kworker.DelayedWork a = io.kworker.DelayedWork.of("a", x -> gate.pass());
     assertTrue(result(w.queue(a)));
     gate.awaitEntered();
@@ -73,7 +73,7 @@ class CancelSyncRemovalLostOnStopTest {
     result(w.status(a));
     KIT.stop(parent);
     Await.until("worker stopped", () -> w.queue(a).toCompletableFuture().isCompletedExceptionally());
-    gate.openForever();
+    gate.open();
     assertTrue(result(flushed), "flushDelayed waited for the run, yet answered false");
     assertTrue(result(disabled), "disableSync removed the pending instance, yet answered false");
   }

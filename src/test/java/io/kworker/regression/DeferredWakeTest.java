@@ -81,7 +81,7 @@ class DeferredWakeTest {
       gate.pass();
     });
     result(worker.queue(running));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletableFuture<Boolean> cancelled = worker.cancelSync(running).toCompletableFuture();
     assertEquals(1, result(worker.status(running)).canceling(), "the cancelSync is parked on the run");
 

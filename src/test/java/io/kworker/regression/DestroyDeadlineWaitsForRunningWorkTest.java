@@ -10,7 +10,7 @@ import akka.actor.testkit.typed.javadsl.ManualTime;
 import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.Work;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
 import io.kworker.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +39,7 @@ class DestroyDeadlineWaitsForRunningWorkTest {
   @Test
   void destroyWithDeadlineDoesNotWaitForTheRunningWork() throws Exception {
     KWorker w = KWorker.create(KIT.system(), "destroy-deadline");
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     Work stuck = Work.of("stuck", x -> gate.pass());
     Work behind = Work.of("behind", x -> { });
     assertTrue(result(w.queue(stuck)));
@@ -56,7 +56,7 @@ class DestroyDeadlineWaitsForRunningWorkTest {
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("destroy(100 ms) did not complete while work [stuck] still runs", e);
     } finally {
-      gate.openForever();
+      gate.open();
     }
   }
 }

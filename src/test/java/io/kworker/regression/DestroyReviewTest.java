@@ -44,7 +44,7 @@ class DestroyReviewTest {
     KWorker worker = kit.newWorker("rv-destroy-twice");
     Gate gate = new Gate();
     result(worker.queue(Work.of("stuck", w -> gate.pass())));
-    gate.awaitStarted();
+    gate.awaitEntered();
     try {
       CompletionStage<Done> plain = worker.destroy();
       CompletionStage<DestroyReport> bounded = worker.destroy(Duration.ofMillis(100));
@@ -75,7 +75,7 @@ class DestroyReviewTest {
     Gate gate = new Gate();
     Work work = Work.of("w", w -> gate.pass());
     result(worker.queue(work));
-    gate.awaitStarted();
+    gate.awaitEntered();
     assertTrue(result(worker.queue(work)), "running and pending");
     CompletionStage<Boolean> cancel = worker.cancelSync(work);
     WorkStatus st = result(worker.status(work));
@@ -120,7 +120,7 @@ class DestroyReviewTest {
       }
     });
     result(a.queue(work));
-    gate.awaitStarted();
+    gate.awaitEntered();
     try {
       DestroyReport report = result(a.destroy(Duration.ofMillis(50)));
       assertEquals(List.of(work), report.stillRunning(), report.toString());

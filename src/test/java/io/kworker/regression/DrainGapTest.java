@@ -108,7 +108,7 @@ class DrainGapTest {
       Work parent = Work.of("parent", w -> worker.queue(chained));
       Gate gate = new Gate();
       result(worker.queue(Work.of("gate", w -> gate.pass())));
-      gate.awaitStarted();
+      gate.awaitEntered();
       result(worker.queue(parent));
       CompletableFuture<Done> drained = worker.drain().toCompletableFuture();
       result(worker.status(probe)); // the drain has been served: its barrier is behind [parent]

@@ -64,7 +64,7 @@ class HugeDestroyDeadlineTest {
     Work queued = rec.work("queued");
     try {
       assertTrue(result(w.queue(Work.of("running", gate::pass))));
-      gate.awaitStarted();
+      gate.awaitEntered();
       assertTrue(result(w.queue(queued)));
       CompletionStage<DestroyReport> destroyed = destroy.apply(w, deadline);
       CompletionStage<Boolean> late = queue.apply(w, Work.of("late", () -> { }));

@@ -34,7 +34,7 @@ class MdcCarriesOverToNextWorkTest {
     Gate gate = new Gate();
     CompletableFuture<Map<String, String>> seen = new CompletableFuture<>();
     result(worker.queue(Work.of("holder", w -> gate.pass())));
-    gate.awaitStarted();
+    gate.awaitEntered();
     result(worker.queue(Work.of("setter", w -> MDC.put("user.key", "set by setter"))));
     result(worker.queue(Work.of("reader", w -> seen.complete(mdc()))));
     gate.open();

@@ -37,7 +37,7 @@ class OrderingTest {
       KWorker worker = kit.newWorker("rv-order");
       Gate gate = new Gate();
       result(worker.queue(Work.of("blocker", w -> gate.pass())));
-      gate.awaitStarted();
+      gate.awaitEntered();
       AtomicInteger runs = new AtomicInteger();
       Work target = Work.of("target", w -> runs.incrementAndGet());
       boolean c;

@@ -87,7 +87,7 @@ class ProtocolSelfRequeueDuringCancelSyncTest {
         }
       });
       assertTrue(result(w.queue(work)));
-      gate.awaitStarted();
+      gate.awaitEntered();
       CompletionStage<Boolean> cancel = w.cancelSync(work);
       assertEquals(1, result(w.status(work)).canceling(), "the cancel waits for the run");
       gate.open();
@@ -114,7 +114,7 @@ class ProtocolSelfRequeueDuringCancelSyncTest {
       answer.complete(Support.ask(KIT.testKit().system(), w.ref(), r -> new KWorker.Queue(chained, r)));
     });
     assertTrue(result(w.queue(first)));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletionStage<Done> drain = w.drain();
     assertFalse(result(w.queue(Work.of("outsider", () -> { }))), "draining: queueing from outside is refused");
     gate.open();
@@ -141,7 +141,7 @@ class ProtocolSelfRequeueDuringCancelSyncTest {
         }
       });
       assertTrue(result(w.queue(work)));
-      gate.awaitStarted();
+      gate.awaitEntered();
       CompletionStage<Boolean> cancel = w.cancelSync(work);
       assertEquals(1, result(w.status(work)).canceling(), "the cancel waits for the run");
       gate.open();

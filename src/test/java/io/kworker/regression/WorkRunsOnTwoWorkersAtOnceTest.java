@@ -10,7 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +42,7 @@ class WorkRunsOnTwoWorkersAtOnceTest {
     ActorRef<String> parent = KIT.spawn(parent(spawned));
     KWorker first = result(spawned);
     KWorker second = KWorker.create(KIT.system(), "two-runs-second");
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger maxInside = new AtomicInteger();
     AtomicInteger runs = new AtomicInteger();
@@ -67,7 +67,7 @@ class WorkRunsOnTwoWorkersAtOnceTest {
     } catch (Exception refused) {
       // refusing is a correct answer
     } finally {
-      gate.openForever();
+      gate.open();
     }
     assertEquals(1, maxInside.get(), "work [x] ran on two workers at the same time");
   }
