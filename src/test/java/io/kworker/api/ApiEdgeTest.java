@@ -10,11 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.javadsl.AskPattern;
-import akka.japi.function.Function;
 import akka.pattern.StatusReply;
 import io.kworker.DelayedWork;
 import io.kworker.DestroyReport;
@@ -24,6 +21,7 @@ import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,24 +35,15 @@ import org.junit.jupiter.api.Test;
 
 /** The edges of the public API and the actor protocol: errors, bindings, shared dispatchers, limits. */
 class ApiEdgeTest {
-  private static final ActorTestKit KIT = ActorTestKit.create("apiedge");
-  private static final AtomicInteger NAMES = new AtomicInteger();
+  private static final WorkerTestKit KIT = WorkerTestKit.create("apiedge");
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   private static KWorker worker(String base) {
-    return KWorker.create(KIT.system(), base + "-" + NAMES.incrementAndGet());
-  }
-
-  private static Boolean askB(KWorker w, Function<ActorRef<StatusReply<Boolean>>, KWorker.Command> f) {
-    return result(AskPattern.askWithStatus(w.ref(), f, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler()));
-  }
-
-  private static Done askD(KWorker w, Function<ActorRef<StatusReply<Done>>, KWorker.Command> f) {
-    return result(AskPattern.askWithStatus(w.ref(), f, Duration.ofSeconds(Await.LONG_SECONDS), KIT.scheduler()));
+    return KIT.newWorker(base);
   }
 
   /** Works and states describe themselves: names, bindings, the Runnable factories, pending and running. */
@@ -90,8 +79,8 @@ class ApiEdgeTest {
   void protocolDestroy() {
     KWorker w = worker("protocol-destroy");
     AtomicInteger runs = new AtomicInteger();
-    assertTrue(askB(w, r -> new KWorker.Queue(Work.of("q", runs::incrementAndGet), r)));
-    assertEquals(Done.getInstance(), askD(w, KWorker.Destroy::new));
+    assertTrue(result(KIT.<Boolean>ask(w, r -> new KWorker.Queue(Work.of("q", runs::incrementAndGet), r))));
+    assertEquals(Done.getInstance(), result(KIT.<Done>ask(w, KWorker.Destroy::new)));
     assertEquals(1, runs.get());
     assertInstanceOf(RejectedExecutionException.class, failure(w.queue(Work.of("late", () -> { }))));
   }
@@ -110,7 +99,7 @@ class ApiEdgeTest {
   void badArgumentsFailAtOnce() {
     KWorker w = worker("bad");
     DelayedWork d = DelayedWork.of("d", x -> { });
-    TestProbe<StatusReply<Boolean>> p = KIT.createTestProbe();
+    TestProbe<StatusReply<Boolean>> p = KIT.testKit().createTestProbe();
     NullPointerException npe = assertThrows(NullPointerException.class, () -> w.queue(null));
     assertTrue(npe.getMessage().contains("queue") && npe.getMessage().contains(w.name()), npe.getMessage());
     assertThrows(NullPointerException.class, () -> w.cancelSync(null));
@@ -177,7 +166,7 @@ class ApiEdgeTest {
   /** A worker whose works run on a shared dispatcher runs them one at a time, in FIFO order, across the batches in which it yields the thread. */
   @Test
   void sharedDispatcherKeepsFifoAcrossBatches() {
-    KWorker w = KWorker.create(KIT.system(), "shared-" + NAMES.incrementAndGet(),
+    KWorker w = KWorker.create(KIT.system(), WorkerTestKit.unique("shared"),
         "akka.actor.default-blocking-io-dispatcher");
     List<Integer> order = new CopyOnWriteArrayList<>();
     AtomicInteger inside = new AtomicInteger();
@@ -207,7 +196,7 @@ class ApiEdgeTest {
   /** A worker spawned from behavior() can be wrapped, the wrap is the same façade each time, and wrapping a stopped actor times out. */
   @Test
   void behaviorAndWrap() {
-    ActorRef<KWorker.Command> ref = KIT.spawn(KWorker.behavior("wrapped"), "wrapped-" + NAMES.incrementAndGet());
+    ActorRef<KWorker.Command> ref = KIT.spawn(KWorker.behavior("wrapped"));
     KWorker w = result(KWorker.wrap(KIT.system(), ref));
     assertSame(w, result(KWorker.wrap(KIT.system(), ref)));
     assertEquals("wrapped", w.name());

@@ -2,7 +2,7 @@ package io.kworker.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ConfigTest {
   @Test
   void referenceConfDefaults() {
-    ActorTestKit kit = ActorTestKit.create();
+    WorkerTestKit kit = WorkerTestKit.create();
     try {
       var config = kit.system().settings().config();
       assertEquals(Duration.ofMillis(10), config.getDuration("akka.scheduler.tick-duration"),
@@ -18,7 +18,7 @@ class ConfigTest {
       assertEquals("auto", config.getString("kworker.timers"));
       assertEquals("dedicated", config.getString("kworker.execution"));
     } finally {
-      kit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 }

@@ -6,19 +6,18 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.LoggingTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
-import com.typesafe.config.ConfigFactory;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.KWorkers;
 import io.kworker.Work;
 import io.kworker.testing.Await;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,21 +39,21 @@ import org.junit.jupiter.api.Test;
 
 /** The KWorkers extension, its CoordinatedShutdown phase, and a child worker stopping with its parent. */
 class KWorkersTest {
-  static ActorTestKit testKit;
+  static WorkerTestKit testKit;
 
   @BeforeAll
   static void setUp() {
-    testKit = ActorTestKit.create("kworkers", ConfigFactory.parseString("""
+    testKit = WorkerTestKit.withConfig("kworkers", """
         kworker.workers {
           pooled.execution = "akka.actor.default-blocking-io-dispatcher"
           never-used {}
         }
-        """).withFallback(ActorTestKit.applicationTestConfig()));
+        """);
   }
 
   @AfterAll
   static void tearDown() {
-    testKit.shutdownTestKit();
+    testKit.shutdown();
   }
 
   @Test
@@ -118,14 +117,12 @@ class KWorkersTest {
 
   @Test
   void unknownShutdownPhaseIsAClearError() {
-    ActorTestKit bad = ActorTestKit.create("badphase",
-        ConfigFactory.parseString("kworker.shutdown.phase = no-such-phase")
-            .withFallback(ActorTestKit.applicationTestConfig()));
+    WorkerTestKit bad = WorkerTestKit.withConfig("badphase", "kworker.shutdown.phase = no-such-phase");
     try {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KWorkers.get(bad.system()));
       assertTrue(e.getMessage().contains("no-such-phase"), e.getMessage());
     } finally {
-      bad.shutdownTestKit();
+      bad.shutdown();
     }
   }
 
@@ -135,7 +132,7 @@ class KWorkersTest {
    */
   @Test
   void coordinatedShutdownDestroysWorkersBeforeLaterPhasesCloseResources() throws Exception {
-    ActorTestKit kit = ActorTestKit.create("cs-graceful");
+    WorkerTestKit kit = WorkerTestKit.create("cs-graceful");
     ActorSystem<Void> system = kit.system();
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -179,28 +176,26 @@ class KWorkersTest {
   @Test
   void extensionCanBeLoadedEagerlyFromConfiguration() {
     String eager = "akka.actor.typed.library-extensions += \"io.kworker.KWorkers$Id\"\n";
-    ActorTestKit ok = ActorTestKit.create("eager",
-        ConfigFactory.parseString(eager).withFallback(ActorTestKit.applicationTestConfig()).resolve());
+    WorkerTestKit ok = WorkerTestKit.withConfig("eager", eager);
     try {
       assertEquals("service-stop", KWorkers.get(ok.system()).shutdownPhase());
     } finally {
-      ok.shutdownTestKit();
+      ok.shutdown();
     }
     // A bad phase fails the start: proof that the extension was created during it.
-    RuntimeException e = assertThrows(RuntimeException.class, () -> ActorTestKit.create("eager-bad",
-        ConfigFactory.parseString(eager + "kworker.shutdown.phase = no-such-phase")
-            .withFallback(ActorTestKit.applicationTestConfig()).resolve()));
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> WorkerTestKit.withConfig("eager-bad", eager + "kworker.shutdown.phase = no-such-phase"));
     assertTrue(String.valueOf(e.getMessage()).contains("no-such-phase"), String.valueOf(e));
   }
 
   /** A work still running at the deadline: reported, the rest discarded, and the phase still waits. */
   @Test
   void shutdownDeadlineDiscardsQueuedWorksAndWaitsForTheRunningOne() throws Exception {
-    ActorTestKit kit = ActorTestKit.create("cs-deadline", ConfigFactory.parseString("""
+    WorkerTestKit kit = WorkerTestKit.withConfig("cs-deadline", """
         kworker.shutdown.destroy-deadline = 4s              # the default...
         kworker.workers.slow.shutdown.destroy-deadline = 50ms  # ...and this worker's own
         kworker.shutdown.phase = before-service-unbind
-        """).withFallback(ActorTestKit.applicationTestConfig()));
+        """);
     ActorSystem<Void> system = kit.system();
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind", () -> {
@@ -253,7 +248,7 @@ class KWorkersTest {
   /** A worker spawned with KWorker.spawn stops with its parent: its thread ends, every stage completes. */
   @Test
   void childWorkerStopsWithItsParent() throws Exception {
-    TestProbe<Started> probe = testKit.createTestProbe();
+    TestProbe<Started> probe = testKit.testKit().createTestProbe();
     ActorRef<String> parentRef = testKit.spawn(parent(probe.getRef()));
     KWorker w = probe.receiveMessage().worker();
     CountDownLatch started = new CountDownLatch(1);

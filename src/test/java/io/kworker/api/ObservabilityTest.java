@@ -4,16 +4,15 @@ import static io.kworker.testing.Await.await;
 import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.*;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.LoggingTestKit;
 import akka.actor.typed.DispatcherSelector;
-import com.typesafe.config.ConfigFactory;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.KWorkerMXBean;
 import io.kworker.KWorkerStats;
 import io.kworker.KWorkers;
 import io.kworker.Work;
+import io.kworker.testing.WorkerTestKit;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
@@ -32,21 +31,21 @@ import org.slf4j.MDC;
 
 /** Per-worker counters and timings, their JMX MBean, and the MDC around a running work. */
 class ObservabilityTest {
-  static ActorTestKit testKit;
+  static WorkerTestKit testKit;
 
   @BeforeAll
   static void setUp() {
-    testKit = ActorTestKit.create("observability", ConfigFactory.parseString("""
+    testKit = WorkerTestKit.withConfig("observability", """
         one-thread { type = Dispatcher, executor = thread-pool-executor
                      thread-pool-executor.fixed-pool-size = 1 }
         kworker.workers.timed.stats.timings = on
         kworker.workers.quiet { mdc = off, jmx.enabled = off }
-        """).withFallback(ActorTestKit.applicationTestConfig()));
+        """);
   }
 
   @AfterAll
   static void tearDown() {
-    testKit.shutdownTestKit();
+    testKit.shutdown();
   }
 
   static final MBeanServer JMX_SERVER = ManagementFactory.getPlatformMBeanServer();
@@ -184,7 +183,7 @@ class ObservabilityTest {
   void sameNameInAnotherActorSystemGetsASystemKey() throws Exception {
     KWorker here = KWorker.create(testKit.system(), "jmx-twin");
     result(here.flush());
-    ActorTestKit other = ActorTestKit.create("other");
+    WorkerTestKit other = WorkerTestKit.create("other");
     try {
       KWorker there = KWorker.create(other.system(), "jmx-twin");
       result(there.flush());
@@ -192,7 +191,7 @@ class ObservabilityTest {
       assertTrue(JMX_SERVER.isRegistered(
           new ObjectName("io.kworker:type=KWorker,system=other,name=jmx-twin")));
     } finally {
-      other.shutdownTestKit();
+      other.shutdown();
     }
     assertFalse(JMX_SERVER.isRegistered(new ObjectName("io.kworker:type=KWorker,system=other,name=jmx-twin")),
         "a terminated system's workers unregister");

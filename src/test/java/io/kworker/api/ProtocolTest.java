@@ -1,39 +1,29 @@
 package io.kworker.api;
 
 import static io.kworker.testing.Await.result;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.pattern.StatusReply;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.Await;
 import io.kworker.testing.WorkerTestKit;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The actor protocol: the same operations and answers, as StatusReply, for actors that ask. */
 class ProtocolTest {
   static final WorkerTestKit kit = WorkerTestKit.create();
-  static final Duration TIMEOUT = Duration.ofSeconds(Await.LONG_SECONDS);
 
   @AfterAll
   static void shutdown() {
     kit.shutdown();
-  }
-
-  <T> CompletionStage<T> ask(ActorRef<KWorker.Command> ref,
-      akka.japi.function.Function<ActorRef<StatusReply<T>>, KWorker.Command> message) {
-    return AskPattern.askWithStatus(ref, message, TIMEOUT, kit.testKit().scheduler());
   }
 
   /** Errors travel back as StatusReply errors carrying the same message. */
@@ -42,11 +32,11 @@ class ProtocolTest {
     KWorker owner = kit.newWorker("owner");
     Work work = Work.of("taken", () -> {});
     result(owner.queue(work));
-    ActorRef<KWorker.Command> other = kit.testKit().spawn(KWorker.behavior("other"), "other");
-    Throwable t = Await.failure(this.<Boolean>ask(other, r -> new KWorker.Queue(work, r)));
+    ActorRef<KWorker.Command> other = kit.spawn(KWorker.behavior("other"));
+    Throwable t = Await.failure(kit.<Boolean>ask(other, r -> new KWorker.Queue(work, r)));
     assertTrue(t.getMessage().contains("[" + owner.name() + "]") && t.getMessage().contains("[other]"),
         t.getMessage());
-    result(this.<Done>ask(other, KWorker.Destroy::new));
+    result(kit.<Done>ask(other, KWorker.Destroy::new));
   }
 
   /** An actor owning a worker as its child talks to it with context.askWithStatus. */
@@ -55,7 +45,7 @@ class ProtocolTest {
     CompletableFuture<Boolean> answer = new CompletableFuture<>();
     Behavior<Object> owner = Behaviors.setup(ctx -> {
       ActorRef<KWorker.Command> worker = ctx.spawn(KWorker.behavior("child"), "child");
-      ctx.askWithStatus(Boolean.class, worker, TIMEOUT,
+      ctx.askWithStatus(Boolean.class, worker, WorkerTestKit.ASK_TIMEOUT,
           r -> new KWorker.Queue(Work.of("w", () -> {}), r),
           (ok, error) -> ok != null ? ok : error);
       return Behaviors.receiveMessage(m -> {
@@ -67,7 +57,7 @@ class ProtocolTest {
         return Behaviors.same();
       });
     });
-    kit.testKit().spawn(owner, "owner-actor");
+    kit.spawn(owner);
     assertTrue(result(answer));
     assertFalse(answer.isCompletedExceptionally());
   }

@@ -10,7 +10,6 @@ import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
-import io.kworker.WorkStatus;
 import io.kworker.testing.Gate;
 import io.kworker.testing.Recorder;
 import io.kworker.testing.WorkerTestKit;
@@ -140,22 +139,12 @@ class DelayedWorkTest {
     assertTrue(result(worker.queueDelayed(dw, Duration.ofDays(50))));
     for (int days : new int[] {20, 20, 9}) { // steps of 20 days; each re-arms at its expiry
       time.timePasses(Duration.ofDays(days));
-      mailboxFence(worker, dw);
+      kit.mailboxFence(worker, dw);
     }
     assertEquals(WorkState.ARMED, result(worker.state(dw)));
     assertEquals(0, rec.runs("d"));
     time.timePasses(Duration.ofDays(2));
     awaitRuns(worker, rec, "d", 1);
-  }
-
-  /**
-   * Returns once the worker has handled every message sent to its mailbox from this thread so far
-   * (timer expiries sent by timePasses included): a protocol command queues behind them.
-   */
-  static void mailboxFence(KWorker worker, Work work) {
-    result(akka.actor.typed.javadsl.AskPattern.<KWorker.Command, akka.pattern.StatusReply<WorkStatus>>ask(
-        worker.ref(), replyTo -> new KWorker.GetStatus(work, replyTo), Duration.ofSeconds(20),
-        kit.testKit().scheduler()));
   }
 
   /** Waits for the timer's message to reach the worker and the run to finish. */

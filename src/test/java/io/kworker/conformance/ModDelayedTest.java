@@ -59,7 +59,7 @@ class ModDelayedTest {
     time.timePasses(Duration.ofSeconds(1));
     DelayedWorkTest.awaitRuns(worker, rec, "d", 1);
     time.timePasses(Duration.ofSeconds(10));
-    DelayedWorkTest.mailboxFence(worker, dw);
+    kit.mailboxFence(worker, dw);
     result(worker.flush());
     assertEquals(1, rec.runs("d"), "the replaced expiry never runs the work");
   }
@@ -119,7 +119,7 @@ class ModDelayedTest {
     gate.open();
     assertFalse(result(cancel));
     time.timePasses(Duration.ofSeconds(2));
-    DelayedWorkTest.mailboxFence(worker, dw);
+    kit.mailboxFence(worker, dw);
     result(worker.flush());
     assertEquals(1, rec.runs("d"));
     assertEquals(WorkState.IDLE, result(worker.state(dw)));

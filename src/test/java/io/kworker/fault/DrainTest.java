@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.ManualTime;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
-import io.kworker.testing.ManualClock;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,18 +21,17 @@ import org.junit.jupiter.api.Test;
 
 /** drain() against a long chain of self-requeues, with outside calls and an expiry in the middle. */
 class DrainTest {
-  private static final ActorTestKit KIT =
-      ActorTestKit.create("drain", ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
+  private static final WorkerTestKit KIT = WorkerTestKit.withManualTime();
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** While a drain runs only chained queueing is accepted (enableAndQueue still enables), an expiry is dropped, and the drain completes only when a chain of 150 self-requeues has ended. */
   @Test
   void drainOutlastsAChainAndRefusesOutsiders() {
-    KWorker w = KWorker.create(KIT.system(), "drain-chain");
+    KWorker w = KIT.newWorker("drain-chain");
     Gate gate = new Gate();
     AtomicInteger runs = new AtomicInteger();
     Work chain = Work.of("chain", self -> {
@@ -62,7 +59,7 @@ class DrainTest {
     assertEquals(WorkState.IDLE, result(w.state(disabled)));
     assertFalse(result(w.flushDelayed(timed)), "flushDelayed cannot requeue during a drain");
     assertEquals(WorkState.ARMED, result(w.state(timed)));
-    ManualClock.timePasses(KIT.system(), 10);
+    KIT.timePasses(10);
     // the expiry message may reach the actor after a façade call made later, so poll for its effect
     Await.until("the expiry is dropped during a drain", () -> result(w.state(timed)) == WorkState.IDLE);
     assertFalse(drain.toCompletableFuture().isDone());

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import akka.actor.ActorPath;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.pattern.StatusReply;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -157,9 +155,8 @@ class ConcurrencyReviewTest {
   @Test
   @org.junit.jupiter.api.Timeout(120)
   void cancelSyncRefusedByTheClosingInboxWaitsForTheRunningWork() {
-    ActorTestKit tk = kit.testKit();
-    ActorRef<KWorker.Command> ref = tk.spawn(KWorker.behavior("rv-window"));
-    KWorker w = result(KWorker.wrap(tk.system(), ref));
+    ActorRef<KWorker.Command> ref = kit.spawn(KWorker.behavior("rv-window"));
+    KWorker w = result(KWorker.wrap(kit.system(), ref));
     Gate gate = new Gate();
     Work running = Work.of("running", x -> gate.pass());
     DelayedWork armed = DelayedWork.of("armed", () -> { });
@@ -180,7 +177,7 @@ class ConcurrencyReviewTest {
       assertTrue(result(w.queue(running)));
       gate.awaitEntered();
       assertTrue(result(w.queueDelayed(armed, Duration.ofHours(1))));
-      tk.stop(ref);
+      kit.stop(ref);
       CompletionStage<Boolean> cancel = result(inWindow);
       assertFalse(cancel.toCompletableFuture().isDone(),
           "cancelSync of a work that still runs completed (with " + cancel.toCompletableFuture().getNow(null)
@@ -199,15 +196,14 @@ class ConcurrencyReviewTest {
   @Test
   @org.junit.jupiter.api.Timeout(120)
   void lateDestroyWithDeadlineWaitsUpToItsDeadline() throws Exception {
-    ActorTestKit tk = kit.testKit();
-    ActorRef<KWorker.Command> ref = tk.spawn(KWorker.behavior("rv-late-destroy"));
-    KWorker w = result(KWorker.wrap(tk.system(), ref));
+    ActorRef<KWorker.Command> ref = kit.spawn(KWorker.behavior("rv-late-destroy"));
+    KWorker w = result(KWorker.wrap(kit.system(), ref));
     Gate gate = new Gate();
     Work running = Work.of("running", x -> gate.pass());
     try {
       assertTrue(result(w.queue(running)));
       gate.awaitEntered();
-      tk.stop(ref);
+      kit.stop(ref);
       CompletableFuture<DestroyReport> late = w.destroy(Duration.ofHours(1)).toCompletableFuture();
       try {
         DestroyReport report = late.get(2, TimeUnit.SECONDS);
@@ -274,7 +270,7 @@ class ConcurrencyReviewTest {
   @org.junit.jupiter.api.Timeout(120)
   void aFailedWakeInTheLanesReportLosesNeitherTheWakeNorTheWaiters() throws Exception {
     // not kit.newWorker: the kit's shutdown would wait for ever on this worker's lost wake-up
-    KWorker w = KWorker.create(kit.testKit().system(), "rv-report-retry");
+    KWorker w = KWorker.create(kit.system(), "rv-report-retry");
     WorkerHandle handle = handle(w);
     Gate gate = new Gate();
     AtomicReference<Thread> laneThread = new AtomicReference<>();
@@ -284,9 +280,7 @@ class ConcurrencyReviewTest {
     });
     assertTrue(result(w.queue(running)));
     gate.awaitEntered();
-    CompletionStage<Boolean> cancel = AskPattern.askWithStatus(w.ref(),
-        r -> new KWorker.CancelSync(running, r), Duration.ofSeconds(Await.LONG_SECONDS),
-        kit.testKit().system().scheduler());
+    CompletionStage<Boolean> cancel = kit.ask(w, r -> new KWorker.CancelSync(running, r));
     Await.until("cancel parked", () -> result(w.status(running)).canceling() == 1);
     Field awake = Inbox.class.getDeclaredField("awake");
     awake.setAccessible(true);

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.kworker.KWorkers;
+import io.kworker.testing.WorkerTestKit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,8 +19,8 @@ class BadWorkerDestroyDeadlineConfigTest {
 
   @Test
   void badPerWorkerDestroyDeadlineFailsWithoutLeavingAWorkerBehind() {
-    String name = Support.unique("bad-deadline");
-    ActorTestKit kit = Support.kit(Support.unique("bad-deadline-system"),
+    String name = WorkerTestKit.unique("bad-deadline");
+    WorkerTestKit kit = WorkerTestKit.withConfig(WorkerTestKit.unique("bad-deadline-system"),
         "kworker.workers." + name + ".shutdown.destroy-deadline = soon");
     try {
       KWorkers registry = KWorkers.get(kit.system());
@@ -29,19 +29,19 @@ class BadWorkerDestroyDeadlineConfigTest {
         errors.add(assertThrows(RuntimeException.class, () -> registry.worker(name),
             "call " + call + ": a bad shutdown.destroy-deadline of worker [" + name + "] is an error"));
       }
-      Support.roundTrip(kit);
+      kit.roundTrip();
       assertTrue(registry.lookup(name).isEmpty(), "no worker registered");
       assertTrue(registry.workers().isEmpty(), "no live worker: " + registry.workers());
       assertFalse(Support.mbeanRegistered(name), "a worker was started anyway (and left running, unregistered):"
           + " its MXBean io.kworker:type=KWorker,name=" + name + " is registered");
-      assertFalse(Support.threadAlive(name), "a worker was started anyway: thread kworker/" + name + " is alive");
+      assertFalse(WorkerTestKit.threadAlive("kworker/" + name), "a worker was started anyway: thread kworker/" + name + " is alive");
       for (RuntimeException e : errors) {
         String m = String.valueOf(e.getMessage());
         assertTrue(m.contains("destroy-deadline") && m.contains("soon") && m.contains(name),
             "a clear error names the key, the value and the worker: " + e);
       }
     } finally {
-      kit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 }

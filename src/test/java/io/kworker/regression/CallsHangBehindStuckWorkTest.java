@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,11 +48,11 @@ class CallsHangBehindStuckWorkTest {
   /** After destroy(deadline) reported [stuck] as still running, no call but those on [stuck]'s run waits for it. */
   @Test
   void callsThatWaitForNothingHangAfterDestroyDeadlineReportedAStuckWork() {
-    ActorTestKit testKit = ActorTestKit.create();
+    WorkerTestKit kit = WorkerTestKit.create();
     Gate gate = new Gate();
     AtomicBoolean returned = new AtomicBoolean();
     try {
-      KWorker worker = KWorker.create(testKit.system(), "stuck-destroyed");
+      KWorker worker = KWorker.create(kit.system(), "stuck-destroyed");
       Work stuck = Work.of("stuck", w -> { gate.pass(); returned.set(true); });
       Work discarded = Work.of("discarded", w -> { });
       assertTrue(result(worker.queue(stuck)));
@@ -65,31 +65,31 @@ class CallsHangBehindStuckWorkTest {
       checkCallsOnAClosedWorkerWithAStuckWork(worker, stuck, discarded, gate, returned);
     } finally {
       gate.open();
-      testKit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 
   /** After the actor system terminated under a stuck work, no call but those on its run waits for it. */
   @Test
   void callsThatWaitForNothingHangAfterTheSystemTerminatedUnderAStuckWork() {
-    ActorTestKit testKit = ActorTestKit.create();
+    WorkerTestKit kit = WorkerTestKit.create();
     Gate gate = new Gate();
     AtomicBoolean returned = new AtomicBoolean();
     try {
-      KWorker worker = KWorker.create(testKit.system(), "stuck-terminated");
+      KWorker worker = KWorker.create(kit.system(), "stuck-terminated");
       Work stuck = Work.of("stuck", w -> { gate.pass(); returned.set(true); });
       Work dropped = Work.of("dropped", w -> { });
       assertTrue(result(worker.queue(stuck)));
       gate.awaitEntered();
       assertTrue(result(worker.queue(dropped)));
-      testKit.shutdownTestKit();
+      kit.terminate();
       Await.until("the worker refuses queueing", () -> worker.queue(Work.of("probe", w -> { }))
           .handle((v, e) -> e instanceof RejectedExecutionException).toCompletableFuture().join());
 
       checkCallsOnAClosedWorkerWithAStuckWork(worker, stuck, dropped, gate, returned);
     } finally {
       gate.open();
-      testKit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 

@@ -2,9 +2,9 @@ package io.kworker.regression;
 
 import static io.kworker.testing.Await.result;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.kworker.KWorker;
 import io.kworker.Work;
+import io.kworker.testing.WorkerTestKit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,17 +22,17 @@ import org.junit.jupiter.api.Test;
  * false only after the run returned.
  */
 class CancelSyncMissesRunStartingAtOnceTest {
-  private static final ActorTestKit KIT = ActorTestKit.create("cancelrace");
+  private static final WorkerTestKit KIT = WorkerTestKit.create();
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** A cancelSync racing the lane's claim of the instance at the head of the queue never answers while that instance runs. */
   @Test
   void cancelSyncNeverAnswersWhileTheClaimedInstanceRuns() throws Exception {
-    KWorker w = KWorker.create(KIT.system(), "cancel-race");
+    KWorker w = KIT.newWorker("cancel-race");
     AtomicInteger started = new AtomicInteger();
     AtomicInteger ended = new AtomicInteger();
     Work victim = Work.of("victim", x -> {

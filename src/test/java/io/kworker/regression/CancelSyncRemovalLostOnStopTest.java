@@ -4,16 +4,13 @@ import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.typed.ActorRef;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
-import java.util.concurrent.CompletableFuture;
+import io.kworker.testing.WorkerTestKit;
+import io.kworker.testing.WorkerTestKit.SpawnedWorker;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -29,19 +26,18 @@ import org.junit.jupiter.api.Test;
  * that waited ({@code false}, though "true if it waited").
  */
 class CancelSyncRemovalLostOnStopTest {
-  private static final ActorTestKit KIT = ActorTestKit.create("removallost");
+  private static final WorkerTestKit KIT = WorkerTestKit.create();
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** A cancelSync that removed the pending instance still answers true when the worker stops before the running instance returns. */
   @Test
   void cancelSyncKeepsItsRemovalWhenTheWorkerStops() {
-    CompletableFuture<KWorker> spawned = new CompletableFuture<>();
-    ActorRef<String> parent = KIT.spawn(parent(spawned));
-    KWorker w = result(spawned);
+    SpawnedWorker child = KIT.spawnChildWorker(WorkerTestKit.unique("removal-lost"));
+    KWorker w = child.worker();
     Gate gate = new Gate();
     Work a = Work.of("a", x -> gate.pass());
     assertTrue(result(w.queue(a)));
@@ -50,7 +46,7 @@ class CancelSyncRemovalLostOnStopTest {
     assertTrue(result(w.state(a)) == WorkState.RUNNING_AND_PENDING);
     CompletionStage<Boolean> cancel = w.cancelSync(a); // removes the pending instance, waits for the run
     Await.until("cancel parked", () -> result(w.status(a)).canceling() == 1);
-    KIT.stop(parent);
+    child.stopParent();
     Await.until("worker stopped", () -> w.queue(a).toCompletableFuture().isCompletedExceptionally());
     assertFalse(cancel.toCompletableFuture().isDone());
     gate.open();
@@ -60,9 +56,8 @@ class CancelSyncRemovalLostOnStopTest {
   /** A disableSync that removed the pending instance, and a flushDelayed that waited, keep their answers when the worker stops before the running instance returns. */
   @Test
   void disableSyncAndFlushDelayedKeepTheirAnswersWhenTheWorkerStops() {
-    CompletableFuture<KWorker> spawned = new CompletableFuture<>();
-    ActorRef<String> parent = KIT.spawn(parent(spawned));
-    KWorker w = result(spawned);
+    SpawnedWorker child = KIT.spawnChildWorker(WorkerTestKit.unique("removal-lost"));
+    KWorker w = child.worker();
     Gate gate = new Gate();
     io.kworker.DelayedWork a = io.kworker.DelayedWork.of("a", x -> gate.pass());
     assertTrue(result(w.queue(a)));
@@ -71,17 +66,10 @@ class CancelSyncRemovalLostOnStopTest {
     assertTrue(result(w.queue(a)));
     CompletionStage<Boolean> disabled = w.disableSync(a); // removes the pending instance, waits
     result(w.status(a));
-    KIT.stop(parent);
+    child.stopParent();
     Await.until("worker stopped", () -> w.queue(a).toCompletableFuture().isCompletedExceptionally());
     gate.open();
     assertTrue(result(flushed), "flushDelayed waited for the run, yet answered false");
     assertTrue(result(disabled), "disableSync removed the pending instance, yet answered false");
-  }
-
-  private static Behavior<String> parent(CompletableFuture<KWorker> out) {
-    return Behaviors.setup(ctx -> {
-      out.complete(KWorker.spawn(ctx, "removal-lost-" + java.util.UUID.randomUUID()));
-      return Behaviors.receiveMessage(m -> Behaviors.stopped());
-    });
   }
 }

@@ -4,13 +4,13 @@ import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.QuietExpected;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -26,17 +26,17 @@ class ControlCharactersInNamesTest {
     org.slf4j.LoggerFactory.getLogger(ControlCharactersInNamesTest.class); // SLF4J ready before Akka logs
   }
 
-  static final ActorTestKit testKit = ActorTestKit.create();
+  static final WorkerTestKit kit = WorkerTestKit.create();
 
   @AfterAll
   static void shutdown() {
-    testKit.shutdownTestKit();
+    kit.shutdown();
   }
 
   /** A failing work named "evil\nFAKE LINE": its ERROR line carries an escaped name, on one line. */
   @Test
   void failingWorkNamedWithANewlineFakesALogLine() {
-    KWorker worker = KWorker.create(testKit.system(), "plain-worker");
+    KWorker worker = kit.namedWorker("plain-worker");
     try (LogCapture log = LogCapture.open()) {
       result(worker.queue(Work.of("evil\nFAKE LINE", w -> {
         throw new IllegalStateException("boom " + QuietExpected.MARK);
@@ -63,7 +63,7 @@ class ControlCharactersInNamesTest {
   @Test
   void workerNamedWithControlCharactersFakesALogLine() {
     String name = "evil\r\nFAKE WORKER\u001b[31m\u0007";
-    KWorker worker = KWorker.create(testKit.system(), name);
+    KWorker worker = kit.namedWorker(name);
     try (LogCapture log = LogCapture.open()) {
       result(worker.queue(Work.of("fails", w -> {
         throw new IllegalStateException("boom " + QuietExpected.MARK);

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.ManualTime;
 import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.Gate;
-import io.kworker.testing.ManualClock;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,18 +25,17 @@ import org.junit.jupiter.api.Test;
  * running work has returned.
  */
 class DestroyDeadlineWaitsForRunningWorkTest {
-  private static final ActorTestKit KIT =
-      ActorTestKit.create("destroydeadline", ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
+  private static final WorkerTestKit KIT = WorkerTestKit.withManualTime();
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** destroy(deadline) completes at the deadline with a report naming the still-running work and the discarded one while the running work is still blocked. */
   @Test
   void destroyWithDeadlineDoesNotWaitForTheRunningWork() throws Exception {
-    KWorker w = KWorker.create(KIT.system(), "destroy-deadline");
+    KWorker w = KIT.newWorker("destroy-deadline");
     Gate gate = new Gate();
     Work stuck = Work.of("stuck", x -> gate.pass());
     Work behind = Work.of("behind", x -> { });
@@ -47,7 +44,7 @@ class DestroyDeadlineWaitsForRunningWorkTest {
     assertTrue(result(w.queue(behind)));
     CompletableFuture<DestroyReport> report = w.destroy(Duration.ofMillis(100)).toCompletableFuture();
     result(w.status(stuck)); // destroy accepted
-    ManualClock.timePasses(KIT.system(), 100);
+    KIT.timePasses(100);
     try {
       DestroyReport r = report.get(10, TimeUnit.SECONDS); // the work blocks far longer (until released below)
       assertFalse(r.completed());

@@ -96,7 +96,7 @@ class HugeCancelGraceTest {
       w.ref().tell(new KWorker.CancelSync(run.work, grace, probe.getRef()));
       Await.until("the cancel was served", () -> result(w.status(run.work)).canceling() == 1);
       run.release.countDown();
-      StatusReply<Boolean> reply = probe.receiveMessage(Support.ASK_TIMEOUT);
+      StatusReply<Boolean> reply = probe.receiveMessage(WorkerTestKit.ASK_TIMEOUT);
       assertTrue(reply.isSuccess(), () -> "CancelSync(work [long-run], " + grace + ") on worker [" + w.name()
           + "] must wait for the run and answer false, not fail: " + reply.getError());
       assertFalse(reply.getValue(), "the work was only running");

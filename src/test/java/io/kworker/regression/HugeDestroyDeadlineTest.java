@@ -50,9 +50,8 @@ class HugeDestroyDeadlineTest {
   @MethodSource("hugeDeadlines")
   void destroyWithinADeadlineBeyondTheSchedulerRangeThroughTheProtocolBehavesAsDestroy(Duration deadline) {
     // the late queue goes through the protocol too: the façade and the protocol are two channels
-    destroysAsDestroy("huge-deadline-protocol", deadline, (w, d) -> Support.<DestroyReport>ask(
-        KIT.testKit().system(), w.ref(), r -> new KWorker.DestroyWithin(d, r)),
-        (w, late) -> Support.<Boolean>ask(KIT.testKit().system(), w.ref(), r -> new KWorker.Queue(late, r)));
+    destroysAsDestroy("huge-deadline-protocol", deadline, (w, d) -> KIT.<DestroyReport>ask(w, r -> new KWorker.DestroyWithin(d, r)),
+        (w, late) -> KIT.<Boolean>ask(w, r -> new KWorker.Queue(late, r)));
   }
 
   private void destroysAsDestroy(String prefix, Duration deadline,

@@ -2,10 +2,10 @@ package io.kworker.regression;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -25,17 +25,17 @@ import org.junit.jupiter.api.Test;
  * parked waiters are never answered either. The same happens through {@code modDelayed}.
  */
 class LongDelayKillsWorkerTest {
-  private static final ActorTestKit KIT = ActorTestKit.create("longdelay");
+  private static final WorkerTestKit KIT = WorkerTestKit.create();
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** queueDelayed with a delay of a year answers (armed, or a clear error) and the worker keeps serving. */
   @Test
   void aYearLongDelayIsAnsweredAndTheWorkerSurvives() throws Exception {
-    KWorker w = KWorker.create(KIT.system(), "long-delay");
+    KWorker w = KIT.newWorker("long-delay");
     DelayedWork d = DelayedWork.of("d", x -> { });
     CompletableFuture<Boolean> armed = w.queueDelayed(d, Duration.ofDays(365)).toCompletableFuture();
     try {

@@ -4,11 +4,11 @@ import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -33,28 +33,28 @@ class OneWarnPerArmedWorkTest {
   /** destroy() of a worker with 10,000 armed works: one WARN line, not 10,000. */
   @Test
   void destroyWithTenThousandArmedWorksLogsOneWarnPerWork() {
-    ActorTestKit testKit = ActorTestKit.create();
+    WorkerTestKit kit = WorkerTestKit.create();
     try (LogCapture log = LogCapture.quiet()) {
-      KWorker worker = KWorker.create(testKit.system(), "armed-destroy");
+      KWorker worker = KWorker.create(kit.system(), "armed-destroy");
       arm(worker);
       result(worker.destroy());
       checkOneWarnLine(log, worker.name());
     } finally {
-      testKit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 
   /** A worker stopped (here by the actor system's termination) with 10,000 armed works: one WARN line. */
   @Test
   void stopWithTenThousandArmedWorksLogsOneWarnPerWork() {
-    ActorTestKit testKit = ActorTestKit.create();
+    WorkerTestKit kit = WorkerTestKit.create();
     try (LogCapture log = LogCapture.quiet()) {
-      KWorker worker = KWorker.create(testKit.system(), "armed-stop");
+      KWorker worker = KWorker.create(kit.system(), "armed-stop");
       arm(worker);
-      testKit.shutdownTestKit(); // returns once the system, and so the worker actor, has stopped
+      kit.terminate(); // returns once the system, and so the worker actor, has stopped
       checkOneWarnLine(log, worker.name());
     } finally {
-      testKit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 

@@ -4,12 +4,10 @@ import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import akka.actor.typed.javadsl.AskPattern;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -46,9 +44,7 @@ class OrderingTest {
           worker.queue(Work.of("filler-" + i, () -> {}));
         }
         CompletionStage<Boolean> queued = worker.queue(target);
-        CompletionStage<Boolean> cancelled = AskPattern.<KWorker.Command, Boolean>askWithStatus(
-            worker.ref(), replyTo -> new KWorker.CancelSync(target, replyTo), Duration.ofSeconds(20),
-            kit.testKit().scheduler());
+        CompletionStage<Boolean> cancelled = kit.ask(worker, replyTo -> new KWorker.CancelSync(target, replyTo));
         // the lane stays blocked: target cannot run, so the cancel never waits and a false answer
         // can only mean the cancel was served before the earlier queue
         c = result(cancelled);
@@ -70,7 +66,7 @@ class OrderingTest {
   @Test
   void aWorkerOnAMissingDispatcherIsRefusedAtCreation() {
     Throwable t = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-        () -> KWorker.create(kit.testKit().system(), "rv-bad-dispatcher", "no-such-dispatcher"));
+        () -> KWorker.create(kit.system(), "rv-bad-dispatcher", "no-such-dispatcher"));
     assertTrue(t.getMessage().contains("no-such-dispatcher"), t.getMessage());
   }
 

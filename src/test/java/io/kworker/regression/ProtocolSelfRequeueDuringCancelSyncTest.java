@@ -111,7 +111,7 @@ class ProtocolSelfRequeueDuringCancelSyncTest {
     CompletableFuture<CompletionStage<Boolean>> answer = new CompletableFuture<>();
     Work first = Work.of("first", self -> {
       gate.pass();
-      answer.complete(Support.ask(KIT.testKit().system(), w.ref(), r -> new KWorker.Queue(chained, r)));
+      answer.complete(KIT.ask(w, r -> new KWorker.Queue(chained, r)));
     });
     assertTrue(result(w.queue(first)));
     gate.awaitEntered();
@@ -137,7 +137,7 @@ class ProtocolSelfRequeueDuringCancelSyncTest {
         if (runs.incrementAndGet() == 1) {
           gate.pass();
           // sent on the worker's thread, during the run, as ref().tell(new KWorker.Queue(self, replyTo))
-          requeue.complete(Support.ask(KIT.testKit().system(), w.ref(), r -> command.apply(self, r)));
+          requeue.complete(KIT.ask(w, r -> command.apply(self, r)));
         }
       });
       assertTrue(result(w.queue(work)));

@@ -77,9 +77,9 @@ class ProtocolWaitOnItselfTest {
     CompletableFuture<Object> answerDuringRun = new CompletableFuture<>();
     Work work = Work.of("asker", self -> {
       CompletableFuture<Object> answer =
-          Support.ask(KIT.testKit().system(), w.ref(), message.apply(w, self)).toCompletableFuture();
+          KIT.ask(w, message.apply(w, self)).toCompletableFuture();
       try {
-        // the ask itself times out after Support.ASK_TIMEOUT; this bound is only a backstop
+        // the ask itself times out after WorkerTestKit.ASK_TIMEOUT; this bound is only a backstop
         answerDuringRun.complete(answer.get(3 * Await.LONG_SECONDS, TimeUnit.SECONDS));
       } catch (ExecutionException e) {
         answerDuringRun.complete(e.getCause());

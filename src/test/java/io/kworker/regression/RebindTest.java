@@ -3,15 +3,13 @@ package io.kworker.regression;
 import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,13 +38,11 @@ class RebindTest {
 
   @Test
   void aStoppedWorkerDoesNotTouchTheTimerOfAWorkThatMovedOn() throws Exception {
-    Config cfg = ConfigFactory.parseString("akka.daemonic = on")
-        .withFallback(ActorTestKit.applicationTestConfig());
-    ActorTestKit tk = ActorTestKit.create("rv-rebind", cfg);
+    WorkerTestKit tk = WorkerTestKit.withConfig("rv-rebind", "akka.daemonic = on");
     boolean poisoned = false;
     try {
       for (int attempt = 1; attempt <= 5; attempt++) {
-        ActorRef<KWorker.Command> aRef = tk.spawn(KWorker.behavior("a" + attempt), "a" + attempt);
+        ActorRef<KWorker.Command> aRef = tk.spawn(KWorker.behavior("a" + attempt));
         KWorker a = result(KWorker.wrap(tk.system(), aRef));
         KWorker b = KWorker.create(tk.system(), "b" + attempt);
         DelayedWork moving = DelayedWork.of("moving", () -> {});
@@ -78,7 +74,7 @@ class RebindTest {
         }, "rv-spinner");
         spinner.start();
         Await.await(spinning);
-        tk.stop(aRef, Duration.ofSeconds(Await.LONG_SECONDS));
+        tk.stop(aRef);
         spinner.join(TimeUnit.SECONDS.toMillis(Await.LONG_SECONDS));
         if (!boundOnB.get()) {
           fail("attempt " + attempt + ": the work never moved to b");
@@ -95,7 +91,7 @@ class RebindTest {
       }
     } finally {
       if (!poisoned) {
-        tk.shutdownTestKit();
+        tk.terminate();
       } else {
         System.out.println("RebindTest: leaving daemonic system rv-rebind running (stopping b would spin)");
       }

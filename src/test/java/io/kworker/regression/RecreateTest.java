@@ -27,11 +27,11 @@ class RecreateTest {
   void aDestroyedWorkersNameCanBeReused() {
     for (int i = 1; i <= 50; i++) {
       String name = "rv-recreate-" + i;
-      KWorker first = KWorker.create(kit.testKit().system(), name);
+      KWorker first = KWorker.create(kit.system(), name);
       result(first.queue(Work.of("w", () -> {})));
       result(first.destroy());
       try {
-        KWorker second = KWorker.create(kit.testKit().system(), name);
+        KWorker second = KWorker.create(kit.system(), name);
         result(second.destroy());
       } catch (RuntimeException e) {
         fail("iteration " + i + ": destroy() completed but the name is still taken: " + e);

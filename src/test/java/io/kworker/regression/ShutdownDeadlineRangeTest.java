@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorSystem;
 import io.kworker.KWorker;
 import io.kworker.KWorkers;
 import io.kworker.Work;
 import io.kworker.testing.Await;
+import io.kworker.testing.WorkerTestKit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +37,7 @@ class ShutdownDeadlineRangeTest {
   @ParameterizedTest(name = "kworker.shutdown.destroy-deadline = {0}")
   @ValueSource(strings = {"-1s", "8s", "300d"})
   void globalDestroyDeadlineOutsideThePhaseTimeoutIsRejectedWhenTheExtensionIsCreated(String value) {
-    ActorTestKit kit = Support.kit(Support.unique("deadline-range"),
+    WorkerTestKit kit = WorkerTestKit.withConfig(WorkerTestKit.unique("deadline-range"),
         PHASE_TIMEOUT + "kworker.shutdown.destroy-deadline = " + value);
     try {
       RuntimeException e = assertThrows(RuntimeException.class, () -> KWorkers.get(kit.system()),
@@ -45,15 +45,15 @@ class ShutdownDeadlineRangeTest {
               + "must be rejected when the extension is created");
       assertNamesKeyAndRange(e, "kworker.shutdown.destroy-deadline");
     } finally {
-      kit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 
   @ParameterizedTest(name = "kworker.workers.<name>.shutdown.destroy-deadline = {0}")
   @ValueSource(strings = {"-1s", "300d"})
   void perWorkerDestroyDeadlineOutsideThePhaseTimeoutIsRejectedWhenTheWorkerIsCreated(String value) {
-    String name = Support.unique("deadline-range-worker");
-    ActorTestKit kit = Support.kit(Support.unique("deadline-range"),
+    String name = WorkerTestKit.unique("deadline-range-worker");
+    WorkerTestKit kit = WorkerTestKit.withConfig(WorkerTestKit.unique("deadline-range"),
         PHASE_TIMEOUT + "kworker.workers." + name + ".shutdown.destroy-deadline = " + value);
     try {
       KWorkers registry = KWorkers.get(kit.system());
@@ -62,11 +62,11 @@ class ShutdownDeadlineRangeTest {
               + "be rejected when the worker is created");
       assertNamesKeyAndRange(e, "destroy-deadline");
       assertTrue(e.getMessage().contains(name), "the error names the worker: " + e.getMessage());
-      Support.roundTrip(kit);
+      kit.roundTrip();
       assertTrue(registry.lookup(name).isEmpty(), "no worker registered");
       assertFalse(Support.mbeanRegistered(name), "a worker was started anyway: its MXBean is registered");
     } finally {
-      kit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 
@@ -74,16 +74,16 @@ class ShutdownDeadlineRangeTest {
   @ParameterizedTest(name = "destroy-deadline = {0}")
   @ValueSource(strings = {"0s", "3s"})
   void destroyDeadlineWithinThePhaseTimeoutIsAccepted(String value) {
-    String name = Support.unique("deadline-ok");
-    ActorTestKit kit = Support.kit(Support.unique("deadline-ok"), PHASE_TIMEOUT
+    String name = WorkerTestKit.unique("deadline-ok");
+    WorkerTestKit kit = WorkerTestKit.withConfig(WorkerTestKit.unique("deadline-ok"), PHASE_TIMEOUT
         + "kworker.shutdown.destroy-deadline = " + value + "\n"
         + "kworker.workers." + name + ".shutdown.destroy-deadline = " + value);
     try {
       KWorker w = KWorkers.get(kit.system()).worker(name);
       assertTrue(result(w.queue(Work.of("w", () -> { }))));
-      assertNotNull(KWorkers.get(kit.system()).worker(Support.unique("deadline-ok-default")));
+      assertNotNull(KWorkers.get(kit.system()).worker(WorkerTestKit.unique("deadline-ok-default")));
     } finally {
-      kit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 
@@ -97,11 +97,11 @@ class ShutdownDeadlineRangeTest {
   @ParameterizedTest(name = "{0} destroy-deadline = {1}")
   @CsvSource({"global, -1s", "worker, 300d"})
   void aDestroyThatFailsAtShutdownNeverEndsThePhasesWaitEarly(String where, String value) throws Exception {
-    String name = Support.unique("exporter");
+    String name = WorkerTestKit.unique("exporter");
     String key = where.equals("global") ? "kworker.shutdown.destroy-deadline"
         : "kworker.workers." + name + ".shutdown.destroy-deadline";
     // a long phase timeout: only kworker's own wait may hold the phase
-    ActorTestKit kit = Support.kit(Support.unique("failing-destroy"),
+    WorkerTestKit kit = WorkerTestKit.withConfig(WorkerTestKit.unique("failing-destroy"),
         "akka.coordinated-shutdown.phases.service-stop.timeout = 60s\n" + key + " = " + value);
     CountDownLatch release = new CountDownLatch(1);
     try {
@@ -145,7 +145,7 @@ class ShutdownDeadlineRangeTest {
           + "] still ran (closed while running: " + closedWhileRunning.get() + ")");
     } finally {
       release.countDown();
-      kit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 

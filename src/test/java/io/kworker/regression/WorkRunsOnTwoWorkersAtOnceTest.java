@@ -3,15 +3,12 @@ package io.kworker.regression;
 import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.typed.ActorRef;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
-import java.util.concurrent.CompletableFuture;
+import io.kworker.testing.WorkerTestKit;
+import io.kworker.testing.WorkerTestKit.SpawnedWorker;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -28,20 +25,19 @@ import org.junit.jupiter.api.Test;
  * it, or runs it only after that.
  */
 class WorkRunsOnTwoWorkersAtOnceTest {
-  private static final ActorTestKit KIT = ActorTestKit.create("tworuns");
+  private static final WorkerTestKit KIT = WorkerTestKit.create();
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** A work still running on a stopped worker's thread does not start on another worker until it returns. */
   @Test
   void aWorkStillRunningOnAStoppedWorkerDoesNotRunElsewhere() {
-    CompletableFuture<KWorker> spawned = new CompletableFuture<>();
-    ActorRef<String> parent = KIT.spawn(parent(spawned));
-    KWorker first = result(spawned);
-    KWorker second = KWorker.create(KIT.system(), "two-runs-second");
+    SpawnedWorker child = KIT.spawnChildWorker(WorkerTestKit.unique("two-runs-first"));
+    KWorker first = child.worker();
+    KWorker second = KIT.newWorker("two-runs-second");
     Gate gate = new Gate();
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger maxInside = new AtomicInteger();
@@ -55,7 +51,7 @@ class WorkRunsOnTwoWorkersAtOnceTest {
     });
     result(first.queue(x));
     gate.awaitEntered();
-    KIT.stop(parent);
+    child.stopParent();
     Await.until("the first worker is gone", () -> Await.failure(first.queue(Work.of("y", () -> { })))
         .getMessage().contains("is destroyed"));
     CompletionStage<Boolean> moved = second.queue(x);
@@ -70,12 +66,5 @@ class WorkRunsOnTwoWorkersAtOnceTest {
       gate.open();
     }
     assertEquals(1, maxInside.get(), "work [x] ran on two workers at the same time");
-  }
-
-  private static Behavior<String> parent(CompletableFuture<KWorker> out) {
-    return Behaviors.setup(ctx -> {
-      out.complete(KWorker.spawn(ctx, "two-runs-first"));
-      return Behaviors.receiveMessage(m -> Behaviors.stopped());
-    });
   }
 }

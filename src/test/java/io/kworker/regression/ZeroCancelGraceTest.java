@@ -64,8 +64,7 @@ class ZeroCancelGraceTest {
 
   @Test
   void zeroGraceCancelSyncThroughTheProtocolInterruptsAtOnce() {
-    zeroGraceInterrupts("zero-grace-protocol", (w, work) -> Support.<Boolean>ask(KIT.testKit().system(),
-        w.ref(), r -> new KWorker.CancelSync(work, Duration.ZERO, r)));
+    zeroGraceInterrupts("zero-grace-protocol", (w, work) -> KIT.<Boolean>ask(w, r -> new KWorker.CancelSync(work, Duration.ZERO, r)));
   }
 
   /**
@@ -81,7 +80,7 @@ class ZeroCancelGraceTest {
     try {
       assertTrue(result(w.queue(run.work)));
       Await.await(run.started);
-      cancel = Support.ask(KIT.testKit().system(), w.ref(), r -> new KWorker.CancelSync(run.work, r));
+      cancel = KIT.ask(w, r -> new KWorker.CancelSync(run.work, r));
       Await.until("the cancel was served", () -> result(w.status(run.work)).canceling() == 1);
       DelayedWork tick = DelayedWork.of("tick", () -> { });
       assertTrue(result(w.queueDelayed(tick, Duration.ofMillis(1))));
