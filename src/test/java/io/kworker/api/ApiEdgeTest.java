@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
-import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.pattern.StatusReply;
 import io.kworker.DelayedWork;
 import io.kworker.DestroyReport;
 import io.kworker.KWorker;
@@ -25,6 +22,7 @@ import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -94,75 +92,6 @@ class ApiEdgeTest {
     result(w.destroy());
   }
 
-  /** Null arguments, negative durations and null protocol fields fail at once with a clear error. */
-  @Test
-  void badArgumentsFailAtOnce() {
-    KWorker w = worker("bad");
-    DelayedWork d = DelayedWork.of("d", x -> { });
-    TestProbe<StatusReply<Boolean>> p = KIT.testKit().createTestProbe();
-    NullPointerException npe = assertThrows(NullPointerException.class, () -> w.queue(null));
-    assertTrue(npe.getMessage().contains("queue") && npe.getMessage().contains(w.name()), npe.getMessage());
-    assertThrows(NullPointerException.class, () -> w.cancelSync(null));
-    assertThrows(NullPointerException.class, () -> w.queueDelayed(d, null));
-    assertThrows(IllegalArgumentException.class, () -> w.queueDelayed(d, Duration.ofMillis(-1)));
-    assertThrows(IllegalArgumentException.class, () -> w.cancelSync(d, Duration.ofMillis(-1)));
-    assertThrows(NullPointerException.class, () -> Work.of("n", (Runnable) null));
-    assertThrows(NullPointerException.class, () -> Work.of(null, () -> { }));
-    assertThrows(NullPointerException.class, () -> DelayedWork.of("n", (Runnable) null));
-    assertThrows(NullPointerException.class, () -> new KWorker.Queue(null, p.ref()));
-    assertThrows(NullPointerException.class, () -> new KWorker.Queue(d, null));
-    assertThrows(NullPointerException.class, () -> new KWorker.QueueDelayed(d, null, p.ref()));
-    assertThrows(IllegalArgumentException.class, () -> new KWorker.ModDelayed(d, Duration.ofDays(-1), p.ref()));
-    assertThrows(NullPointerException.class, () -> new KWorker.CancelSync(null, p.ref()));
-    assertThrows(NullPointerException.class, () -> new KWorker.Cancel(d, null));
-    assertThrows(NullPointerException.class, () -> new KWorker.Disable(null, p.ref()));
-    assertThrows(NullPointerException.class, () -> new KWorker.DisableSync(null, p.ref()));
-    assertThrows(NullPointerException.class, () -> new KWorker.Enable(null, p.ref()));
-    assertThrows(NullPointerException.class, () -> new KWorker.EnableAndQueue(null, p.ref()));
-    assertThrows(NullPointerException.class, () -> new KWorker.FlushDelayed(null, p.ref()));
-    assertThrows(NullPointerException.class, () -> new KWorker.FlushWork(null, null));
-    assertThrows(NullPointerException.class, () -> new KWorker.FlushWorker(null));
-    assertThrows(NullPointerException.class, () -> new KWorker.Drain(null));
-    assertThrows(NullPointerException.class, () -> new KWorker.Destroy(null));
-    assertThrows(NullPointerException.class, () -> new KWorker.DestroyWithin(Duration.ZERO, null));
-    assertThrows(NullPointerException.class, () -> new KWorker.GetStatus(null, null));
-    assertThrows(NullPointerException.class, () -> KWorker.create(KIT.system(), null));
-    assertThrows(NullPointerException.class, () -> KWorker.behavior(null));
-    assertTrue(result(w.queueDelayed(d, Duration.ofDays(200)))); // far, but within Akka's scheduler range
-    assertEquals(WorkState.ARMED, result(w.state(d)));
-    result(w.destroy());
-  }
-
-  /** A work bound to a live worker is refused by another with an error naming both, and moves once its worker is destroyed. */
-  @Test
-  void aWorkServesOneLiveWorkerAtATime() {
-    KWorker one = worker("one");
-    KWorker two = worker("two");
-    AtomicInteger runs = new AtomicInteger();
-    DelayedWork d = DelayedWork.of("shared", x -> runs.incrementAndGet());
-    assertTrue(d.worker().isEmpty());
-    assertTrue(result(one.queue(d)));
-    result(one.flush());
-    assertSame(one, d.worker().orElseThrow());
-    for (CompletionStage<?> s : List.of(two.queue(d), two.queueDelayed(d, Duration.ZERO),
-        two.modDelayed(d, Duration.ZERO), two.cancel(d), two.cancelSync(d), two.flush(d), two.flushDelayed(d),
-        two.disable(d), two.enable(d), two.enableAndQueue(d), two.status(d))) {
-      Throwable t = failure(s);
-      assertInstanceOf(IllegalArgumentException.class, t);
-      assertTrue(t.getMessage().contains(one.name()) && t.getMessage().contains(two.name()), t.getMessage());
-    }
-    result(one.destroy());
-    assertFalse(result(two.cancel(d)), "a work of a destroyed worker is idle elsewhere");
-    assertEquals(WorkState.IDLE, result(two.state(d)));
-    assertTrue(result(two.queue(d)));
-    result(two.flush());
-    assertEquals(2, runs.get());
-    assertSame(two, d.worker().orElseThrow());
-    assertFalse(result(two.pending(d)));
-    assertFalse(result(two.busy(d)));
-    result(two.destroy());
-  }
-
   /** A worker whose works run on a shared dispatcher runs them one at a time, in FIFO order, across the batches in which it yields the thread. */
   @Test
   void sharedDispatcherKeepsFifoAcrossBatches() {
@@ -193,7 +122,10 @@ class ApiEdgeTest {
     result(w.destroy());
   }
 
-  /** A worker spawned from behavior() can be wrapped, the wrap is the same façade each time, and wrapping a stopped actor times out. */
+  /**
+   * A worker spawned from behavior() can be wrapped: the wrap is a façade like one from create (its works
+   * run on kworker/NAME) and the same façade each time; wrapping a stopped actor times out.
+   */
   @Test
   void behaviorAndWrap() {
     ActorRef<KWorker.Command> ref = KIT.spawn(KWorker.behavior("wrapped"));
@@ -202,8 +134,9 @@ class ApiEdgeTest {
     assertEquals("wrapped", w.name());
     assertEquals("KWorker[wrapped]", w.toString());
     assertEquals(ref, w.ref());
-    Work x = Work.of("x", () -> { });
-    assertTrue(result(w.queue(x)));
+    CompletableFuture<String> thread = new CompletableFuture<>();
+    assertTrue(result(w.queue(Work.of("x", () -> thread.complete(Thread.currentThread().getName())))));
+    assertEquals("kworker/wrapped", result(thread), "a wrapped worker runs its works on its own thread");
     result(w.destroy());
     Throwable t = failure(KWorker.wrap(KIT.system(), ref).toCompletableFuture()
         .orTimeout(Await.LONG_SECONDS, java.util.concurrent.TimeUnit.SECONDS));

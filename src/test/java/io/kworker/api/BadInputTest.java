@@ -4,9 +4,13 @@ import static io.kworker.testing.Await.failure;
 import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.pattern.StatusReply;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
@@ -15,9 +19,10 @@ import io.kworker.testing.Gate;
 import io.kworker.testing.Recorder;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,41 +35,86 @@ class BadInputTest {
     kit.shutdown();
   }
 
-  /** Null works, durations and names throw NullPointerException at once. */
+  /**
+   * Null arguments, negative durations and null protocol fields fail at once with a clear error; a far
+   * delay within range is accepted.
+   */
   @Test
-  void nullArgumentsThrow() {
-    KWorker worker = kit.newWorker("nulls");
-    DelayedWork dw = DelayedWork.of("d", () -> {});
-    assertThrows(NullPointerException.class, () -> worker.queue(null));
-    assertThrows(NullPointerException.class, () -> worker.queueDelayed(null, Duration.ZERO));
-    assertThrows(NullPointerException.class, () -> worker.queueDelayed(dw, null));
-    assertThrows(NullPointerException.class, () -> worker.modDelayed(dw, null));
-    assertThrows(NullPointerException.class, () -> worker.cancelSync(null));
-    assertThrows(NullPointerException.class, () -> worker.flush(null));
-    assertThrows(NullPointerException.class, () -> Work.of(null, () -> {}));
-    assertThrows(NullPointerException.class, () -> Work.of("w", (Runnable) null));
-    assertThrows(IllegalArgumentException.class, () -> worker.queueDelayed(dw, Duration.ofMillis(-1)));
-    assertThrows(NullPointerException.class, () -> new KWorker.Queue(null, kit.testKit().<akka.pattern.StatusReply<Boolean>>createTestProbe().ref()));
+  void badArgumentsFailAtOnce() {
+    KWorker w = kit.newWorker("bad");
+    DelayedWork d = DelayedWork.of("d", x -> { });
+    TestProbe<StatusReply<Boolean>> p = kit.testKit().createTestProbe();
+    NullPointerException npe = assertThrows(NullPointerException.class, () -> w.queue(null));
+    assertTrue(npe.getMessage().contains("queue") && npe.getMessage().contains(w.name()), npe.getMessage());
+    assertThrows(NullPointerException.class, () -> w.queueDelayed(null, Duration.ZERO));
+    assertThrows(NullPointerException.class, () -> w.queueDelayed(d, null));
+    assertThrows(NullPointerException.class, () -> w.modDelayed(d, null));
+    assertThrows(NullPointerException.class, () -> w.cancelSync(null));
+    assertThrows(NullPointerException.class, () -> w.flush(null));
+    assertThrows(IllegalArgumentException.class, () -> w.queueDelayed(d, Duration.ofMillis(-1)));
+    assertThrows(IllegalArgumentException.class, () -> w.cancelSync(d, Duration.ofMillis(-1)));
+    assertThrows(NullPointerException.class, () -> Work.of("n", (Runnable) null));
+    assertThrows(NullPointerException.class, () -> Work.of(null, () -> { }));
+    assertThrows(NullPointerException.class, () -> DelayedWork.of("n", (Runnable) null));
+    assertThrows(NullPointerException.class, () -> new KWorker.Queue(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.Queue(d, null));
+    assertThrows(NullPointerException.class, () -> new KWorker.QueueDelayed(d, null, p.ref()));
+    assertThrows(IllegalArgumentException.class, () -> new KWorker.ModDelayed(d, Duration.ofDays(-1), p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.CancelSync(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.Cancel(d, null));
+    assertThrows(NullPointerException.class, () -> new KWorker.Disable(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.DisableSync(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.Enable(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.EnableAndQueue(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.FlushDelayed(null, p.ref()));
+    assertThrows(NullPointerException.class, () -> new KWorker.FlushWork(null, null));
+    assertThrows(NullPointerException.class, () -> new KWorker.FlushWorker(null));
+    assertThrows(NullPointerException.class, () -> new KWorker.Drain(null));
+    assertThrows(NullPointerException.class, () -> new KWorker.Destroy(null));
+    assertThrows(NullPointerException.class, () -> new KWorker.DestroyWithin(Duration.ZERO, null));
+    assertThrows(NullPointerException.class, () -> new KWorker.GetStatus(null, null));
+    assertThrows(NullPointerException.class, () -> KWorker.create(kit.system(), null));
+    assertThrows(NullPointerException.class, () -> KWorker.behavior(null));
+    assertTrue(result(w.queueDelayed(d, Duration.ofDays(200)))); // far, but within Akka's scheduler range
+    assertEquals(WorkState.ARMED, result(w.state(d)));
+    result(w.destroy());
   }
 
-  /** A work bound to a live worker is refused by another, with both names; nothing changes. */
+  /**
+   * A work bound to a live worker is refused by another, with an error naming both workers and the work,
+   * and the refused calls change nothing; once its worker is destroyed it is idle elsewhere and moves.
+   */
   @Test
-  void workBoundToAnotherLiveWorkerIsRefused() {
-    KWorker a = kit.newWorker("owner");
-    KWorker b = kit.newWorker("other");
-    Recorder rec = new Recorder();
-    DelayedWork work = rec.delayed("shared");
-    result(a.queueDelayed(work, Duration.ofHours(1)));
-    for (Function<KWorker, CompletionStage<?>> op : java.util.List.<Function<KWorker, CompletionStage<?>>>of(
-        w -> w.queue(work), w -> w.queueDelayed(work, Duration.ZERO), w -> w.modDelayed(work, Duration.ZERO),
-        w -> w.cancelSync(work), w -> w.flush(work), w -> w.cancel(work), w -> w.disable(work))) {
-      Throwable t = failure(op.apply(b));
-      assertTrue(t instanceof IllegalArgumentException, t.toString());
-      assertTrue(t.getMessage().contains("[" + a.name() + "]") && t.getMessage().contains("[" + b.name() + "]")
+  void workBoundToAnotherLiveWorkerIsRefusedUntilItsWorkerIsDestroyed() {
+    KWorker one = kit.newWorker("owner");
+    KWorker two = kit.newWorker("other");
+    AtomicInteger runs = new AtomicInteger();
+    DelayedWork d = DelayedWork.of("shared", x -> runs.incrementAndGet());
+    assertTrue(d.worker().isEmpty());
+    assertTrue(result(one.queue(d)));
+    result(one.flush());
+    assertSame(one, d.worker().orElseThrow());
+    assertTrue(result(one.queueDelayed(d, Duration.ofHours(1))));
+    for (CompletionStage<?> s : List.of(two.queue(d), two.queueDelayed(d, Duration.ZERO),
+        two.modDelayed(d, Duration.ZERO), two.cancel(d), two.cancelSync(d), two.flush(d), two.flushDelayed(d),
+        two.disable(d), two.enable(d), two.enableAndQueue(d), two.status(d))) {
+      Throwable t = failure(s);
+      assertInstanceOf(IllegalArgumentException.class, t);
+      assertTrue(t.getMessage().contains("[" + one.name() + "]") && t.getMessage().contains("[" + two.name() + "]")
           && t.getMessage().contains("[shared]"), t.getMessage());
     }
-    assertEquals(WorkState.ARMED, result(a.state(work)), "the refused calls changed nothing");
-    assertTrue(result(a.cancelSync(work)));
+    assertEquals(WorkState.ARMED, result(one.state(d)), "the refused calls changed nothing");
+    assertTrue(result(one.cancelSync(d)));
+    result(one.destroy());
+    assertFalse(result(two.cancel(d)), "a work of a destroyed worker is idle elsewhere");
+    assertEquals(WorkState.IDLE, result(two.state(d)));
+    assertTrue(result(two.queue(d)));
+    result(two.flush());
+    assertEquals(2, runs.get());
+    assertSame(two, d.worker().orElseThrow());
+    assertFalse(result(two.pending(d)));
+    assertFalse(result(two.busy(d)));
+    result(two.destroy());
   }
 
   /** flush and cancelSync of the running work from inside itself fail at once with a reason. */

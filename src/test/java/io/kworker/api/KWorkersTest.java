@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.testkit.typed.javadsl.LoggingTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.KWorkers;
@@ -37,7 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The KWorkers extension, its CoordinatedShutdown phase, and a child worker stopping with its parent. */
+/** The KWorkers extension and its CoordinatedShutdown phase. */
 class KWorkersTest {
   static WorkerTestKit testKit;
 
@@ -232,52 +228,5 @@ class KWorkersTest {
     } catch (InterruptedException | TimeoutException e) {
       throw new AssertionError(e);
     }
-  }
-
-  // ---------------------------------------------------------------- child worker
-
-  record Started(KWorker worker) {}
-
-  static Behavior<String> parent(ActorRef<Started> report) {
-    return Behaviors.setup(ctx -> {
-      report.tell(new Started(KWorker.spawn(ctx, "child-worker")));
-      return Behaviors.receiveMessage(msg -> Behaviors.stopped());
-    });
-  }
-
-  /** A worker spawned with KWorker.spawn stops with its parent: its thread ends, every stage completes. */
-  @Test
-  void childWorkerStopsWithItsParent() throws Exception {
-    TestProbe<Started> probe = testKit.testKit().createTestProbe();
-    ActorRef<String> parentRef = testKit.spawn(parent(probe.getRef()));
-    KWorker w = probe.receiveMessage().worker();
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicReference<Thread> thread = new AtomicReference<>();
-    Work running = Work.of("running", () -> { thread.set(Thread.currentThread()); started.countDown(); await(release); });
-    Work waiting = Work.of("waiting", () -> fail("queued behind a stopped worker's running work"));
-    DelayedWork armed = DelayedWork.of("armed", () -> fail("armed on a stopped worker"));
-    assertTrue(result(w.queue(running)));
-    await(started);
-    assertTrue(result(w.queue(waiting)));
-    assertTrue(result(w.queueDelayed(armed, Duration.ofHours(1))));
-    CompletionStage<Done> flushAll = w.flush();
-    CompletionStage<Done> flushRunning = w.flush(running);
-    CompletionStage<Boolean> cancelRunning = w.cancelSync(running);
-
-    testKit.stop(parentRef); // returns once the parent (and so its child) has terminated
-    assertFalse(flushAll.toCompletableFuture().isDone(), "the work is still running");
-    assertFalse(cancelRunning.toCompletableFuture().isDone(), "a cancel-sync waits for the run");
-    release.countDown();
-
-    assertEquals(Done.getInstance(), result(flushAll));
-    assertEquals(Done.getInstance(), result(flushRunning));
-    assertFalse(result(cancelRunning));
-    thread.get().join(TimeUnit.SECONDS.toMillis(Await.LONG_SECONDS));
-    assertFalse(thread.get().isAlive(), "kworker/child-worker ended");
-    assertEquals("kworker/child-worker", thread.get().getName());
-    assertTrue(Await.failure(w.queue(waiting)) instanceof RejectedExecutionException);
-    assertEquals(1, w.stats().run(), "the queued work never ran");
-    assertEquals(2, w.stats().cancelled(), "the queued and the armed work were dropped");
   }
 }
