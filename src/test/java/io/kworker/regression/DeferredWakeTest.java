@@ -4,7 +4,6 @@ import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jdi.Location;
 import com.sun.jdi.ObjectReference;
@@ -32,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,9 +53,10 @@ import org.junit.jupiter.api.Test;
  * The caller's request stays in the inbox of an idle worker until something else wakes it.
  *
  * <p>The preemptions are made deterministic with JDI breakpoints in this very JVM, as in
- * {@link DrainGapTest}, and {@code mvn test} runs it the same way (the pom's {@code jdwp-review}
+ * {@link DrainGapTest}, and {@code mvn test} runs it the same way (the pom's {@code jdi}
  * execution); without the JDWP agent it is skipped.
  */
+@Tag(Jdi.TAG)
 class DeferredWakeTest {
   static final WorkerTestKit kit = WorkerTestKit.create();
 
@@ -70,8 +71,7 @@ class DeferredWakeTest {
 
   @Test
   void aRequestLinkedBehindADeferredReportIsServed() throws Exception {
-    String port = System.getProperty("rv.jdwp.port");
-    assumeTrue(port != null, "needs the jdwp agent, see the class comment");
+    String port = Jdi.port();
     KWorker worker = kit.newWorker("rv-deferred-wake");
     Work probe = Work.of("probe", () -> {});
     Gate gate = new Gate();

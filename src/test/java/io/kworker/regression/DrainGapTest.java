@@ -3,7 +3,6 @@ package io.kworker.regression;
 import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import akka.Done;
 import com.sun.jdi.Location;
@@ -28,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +42,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The preemption is made deterministic with a JDI breakpoint, in this very JVM, on the link line of
  * Inbox.link, for one producer thread only. {@code mvn test} runs it in a JVM of its own with the JDWP
- * agent (the pom's {@code jdwp-review} execution); without the agent it is skipped.
+ * agent (the pom's {@code jdi} execution, which runs the tests tagged {@code jdi}); without the agent it
+ * is skipped.
  */
+@Tag(Jdi.TAG)
 class DrainGapTest {
   static final WorkerTestKit kit = WorkerTestKit.create();
 
@@ -54,8 +56,7 @@ class DrainGapTest {
 
   @Test
   void drainCompletesOnlyAfterTheChainedWorkRan() throws Exception {
-    String port = System.getProperty("rv.jdwp.port");
-    assumeTrue(port != null, "needs the jdwp agent, see the class comment");
+    String port = Jdi.port();
     KWorker worker = kit.newWorker("rv-drain-gap"); // loads Inbox
     Work probe = Work.of("probe", () -> {});
     CountDownLatch go = new CountDownLatch(1);
