@@ -1,5 +1,6 @@
 package io.kworker.fault;
 
+import static io.kworker.internal.Internals.TIMER;
 import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.Test;
 /** Faults where time matters, under Akka's manual time: grace periods, expiries racing cancels, leaks. */
 class ManualTimeFaultTest {
   private static final WorkerTestKit KIT = WorkerTestKit.withManualTime();
-  private static final String TIMER = "io.kworker.internal.AkkaTimers$Stepped";
 
   @AfterAll
   static void stop() {
@@ -68,6 +68,22 @@ class ManualTimeFaultTest {
     assertTrue(sawRequest.get(), "cancelRequested() inside the interrupted run");
     result(w.flush());
     assertFalse(nextInterrupted.get(), "the interrupt leaked into the next work");
+    result(w.destroy());
+  }
+
+  /**
+   * The timer-leak checks below count kworker's timers among the manual scheduler's tasks: an armed
+   * delayed work is seen, and a cancelled one is gone, so that a count of 0 means something.
+   */
+  @Test
+  void timerLeakChecksSeeAnArmedTimer() {
+    KWorker w = KIT.newWorker("seen");
+    DelayedWork d = DelayedWork.of("d", x -> { });
+    long before = ManualClock.scheduledOf(KIT.system(), TIMER);
+    assertTrue(result(w.queueDelayed(d, Duration.ofHours(1))));
+    assertEquals(before + 1, ManualClock.scheduledOf(KIT.system(), TIMER), "the armed timer is seen");
+    assertTrue(result(w.cancelSync(d)));
+    assertEquals(before, ManualClock.scheduledOf(KIT.system(), TIMER), "the cancelled timer is gone");
     result(w.destroy());
   }
 
@@ -170,6 +186,7 @@ class ManualTimeFaultTest {
       for (KWorker w : workers) {
         result(w.flush());
       }
+      assertTrue(ManualClock.scheduledOf(KIT.system(), TIMER) >= 100, "the batch's armed timers are seen");
       assertTrue(liveKworkerThreads("kworker/leak-") >= 1);
       for (KWorker w : workers) {
         result(w.destroy());
