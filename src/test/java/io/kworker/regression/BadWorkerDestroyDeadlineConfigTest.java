@@ -11,9 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, item 6: a bad {@code kworker.workers.<name>.shutdown.destroy-deadline} (here "soon") gives a
- * clear error from KWorkers.worker(name), and nothing is started: today every call spawns a worker
- * (with its MXBean) before the error, and leaves it running unregistered.
+ * Fixed in 6e218a9: a bad {@code kworker.workers.<name>.shutdown.destroy-deadline} (here "soon") made
+ * KWorkers.worker(name) fail only after it had spawned the worker (with its MXBean and thread), which it then
+ * left running, unregistered, at every call. Guards that the error is clear (key, value, worker) and that
+ * nothing is started or registered.
  */
 class BadWorkerDestroyDeadlineConfigTest {
 

@@ -29,13 +29,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, item 9. After {@code destroy(deadline)} has reported a work still running, or after the actor
- * system terminated while a work is stuck, calls that wait for nothing ({@code cancel} of another work,
+ * Fixed in 6e218a9: after {@code destroy(deadline)} had reported a work still running, or after the actor
+ * system had terminated while a work was stuck, calls that wait for nothing ({@code cancel} of another work,
  * {@code state}, {@code pending}, {@code busy}, {@code status}, {@code disable}, {@code flush} of a work that
  * never ran, another {@code destroy(deadline)}) hung until the stuck work returned: on a closed worker every
- * call but queueing was answered only once the lane had returned from its last work. Only the waits that
- * really depend on the stuck run (cancel-sync and flush of that work, {@code flush()} of the worker) may
- * wait for it, and they must complete once it returns.
+ * call but queueing was answered only once the lane had returned from its last work. Guards that those
+ * calls are answered, with a gone worker's values, while the stuck work still runs, and that only the waits
+ * that depend on the stuck run (cancel-sync and flush of that work, {@code flush()} of the worker) wait for
+ * it and complete once it returns.
  *
  * <p>The stuck work is held by a {@link Gate} (released at the end, so no thread is left behind); every
  * other call must complete within one bounded wait ({@link Await#LONG_SECONDS}) while it is still held.
@@ -47,7 +48,7 @@ class CallsHangBehindStuckWorkTest {
 
   /** After destroy(deadline) reported [stuck] as still running, no call but those on [stuck]'s run waits for it. */
   @Test
-  void callsThatWaitForNothingHangAfterDestroyDeadlineReportedAStuckWork() {
+  void callsThatWaitForNothingAreAnsweredWhileAStuckWorkRunsPastADestroyDeadline() {
     WorkerTestKit kit = WorkerTestKit.create();
     Gate gate = new Gate();
     AtomicBoolean returned = new AtomicBoolean();
@@ -71,7 +72,7 @@ class CallsHangBehindStuckWorkTest {
 
   /** After the actor system terminated under a stuck work, no call but those on its run waits for it. */
   @Test
-  void callsThatWaitForNothingHangAfterTheSystemTerminatedUnderAStuckWork() {
+  void callsThatWaitForNothingAreAnsweredWhileAStuckWorkRunsPastTheSystemsTermination() {
     WorkerTestKit kit = WorkerTestKit.create();
     Gate gate = new Gate();
     AtomicBoolean returned = new AtomicBoolean();

@@ -13,13 +13,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Regression (fixed on main; found again by this harness) (found by {@code StressShortTest}): {@code cancelSync} (and {@code disableSync}) can answer while
- * the work runs. {@code WorkerBehavior.cancel} reads {@code running(w)} first and calls
- * {@code removePending(w)} second. If the lane claims the queued ticket between the two, the read saw
- * no running instance and the revoke fails (the ticket is RUNNING, no longer QUEUED), so the call
- * neither removes an instance nor waits: it answers {@code false} at once while the run is in progress.
- * {@code WorkerBehavior.disable} has the same order. Expected: true (removed before the claim), or
- * false only after the run returned.
+ * Fixed in 5201e6d: {@code cancelSync} (and {@code disableSync}) could answer while the work ran. The
+ * actor read whether the work was running first and removed the pending instance second; if the lane
+ * claimed the queued instance between the two, the read saw no running instance and the removal failed
+ * (the instance was no longer queued), so the call neither removed an instance nor waited: it answered
+ * {@code false} at once while the run was in progress. Found on 8918027 by the stress harness's short run
+ * (5c9110c). Guards, over many rounds that sweep the instant of the claim across the handling of the
+ * cancel, that cancelSync answers true (removed before the claim) or false only after the run returned.
  */
 class CancelSyncMissesRunStartingAtOnceTest {
   private static final WorkerTestKit KIT = WorkerTestKit.create();

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, "Also", second point. A worker or work name with a newline (or another control character)
- * went verbatim into log lines, so a name could fake a whole log line. Control characters must be
- * escaped where names are logged; the name stays recognisable.
+ * Fixed in 6e218a9 (the remaining messages in 276fadc): a worker or work name with a newline (or another
+ * control character) went verbatim into log lines, so a name could fake a whole log line. Guards that the
+ * lines kworker logs about such names are each one line with no control character, as the project's
+ * logback pattern prints them, and that the names stay recognisable.
  */
 class ControlCharactersInNamesTest {
   static {
@@ -35,7 +36,7 @@ class ControlCharactersInNamesTest {
 
   /** A failing work named "evil\nFAKE LINE": its ERROR line carries an escaped name, on one line. */
   @Test
-  void failingWorkNamedWithANewlineFakesALogLine() {
+  void aFailingWorkNamedWithANewlineIsLoggedOnOneLine() {
     KWorker worker = kit.namedWorker("plain-worker");
     try (LogCapture log = LogCapture.open()) {
       result(worker.queue(Work.of("evil\nFAKE LINE", w -> {
@@ -61,7 +62,7 @@ class ControlCharactersInNamesTest {
    * them (the thread's name included), with no control character.
    */
   @Test
-  void workerNamedWithControlCharactersFakesALogLine() {
+  void aWorkerNamedWithControlCharactersLogsOneLineEach() {
     String name = "evil\r\nFAKE WORKER\u001b[31m\u0007";
     KWorker worker = kit.namedWorker(name);
     try (LogCapture log = LogCapture.open()) {

@@ -35,26 +35,28 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review finding (a7b20f9, fixed by {@code Inbox.enqueueLazily}): a report linked without waking the
+ * Fixed in f0631f6 (the lost wake-up came with a7b20f9's lazy report): a report linked without waking the
  * actor lost the wake-up of a request linked behind it.
  *
- * <p>Inbox's Dekker handshake needs every producer to read {@code awake} after it has linked: the
- * actor's {@code sleep()} (awake = 0, then head.next) cannot see a request hidden behind a producer
- * that won the tail and has not written {@code t.next} yet, so that producer must wake the actor once
- * it has. The lane's report, when it had answered every waiter itself, did not. Interleaving:
+ * <p>The inbox's Dekker handshake needs every producer to read {@code awake} after it has linked: the
+ * actor's {@code sleep()} (awake = 0, then head.next) cannot see a request hidden behind a producer that
+ * won the tail and has not written {@code t.next} yet, so that producer must wake the actor once it has.
+ * The lane's report, when it had answered every waiter itself, did not. Interleaving:
  * <ol>
  *   <li>actor in onWake, about to sleep (awake == 1);
  *   <li>lane: report of a run a façade cancelSync waits for: link() wins the tail, preempted before
  *       {@code t.next = report};
- *   <li>caller: status(probe) links behind the report, reads awake == 1: TAKEN, no Wake;
+ *   <li>caller: status(probe) links behind the report, reads awake == 1: taken, no Wake;
  *   <li>actor: sleep(): awake = 0, head.next == null: idle;
  *   <li>lane: {@code t.next = report}, answers the cancelSync, wakes no one.
  * </ol>
- * The caller's request stays in the inbox of an idle worker until something else wakes it.
+ * The caller's request stayed in the inbox of an idle worker until something else woke it. Found by the
+ * independent review. Guards that the request linked behind the deferred report is served.
  *
- * <p>The preemptions are made deterministic with JDI breakpoints in this very JVM, as in
- * {@link DrainGapTest}, and {@code mvn test} runs it the same way (the pom's {@code jdi}
- * execution); without the JDWP agent it is skipped.
+ * <p>The preemptions are made deterministic with JDI breakpoints in this very JVM, on the lines marked
+ * {@code // JDI mark [link]}, {@code [sleep]} (Inbox.java) and {@code [idle]} (WorkerBehavior.java), as in
+ * {@link DrainGapTest}; tagged {@code jdi}, it runs the same way, and without the JDWP agent it is
+ * skipped.
  */
 @Tag(Jdi.TAG)
 class DeferredWakeTest {

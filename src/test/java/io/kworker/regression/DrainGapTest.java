@@ -31,19 +31,20 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review finding: drain completes while a chained queue is still unserved in the Inbox.
+ * Fixed in 2452dd0: drain completed while a chained queue was still unserved in the inbox. The drain
+ * ended when no instance had been dispatched since its barrier went in, having just polled the inbox; but
+ * a request is published in two steps (take the tail, then link {@code t.next = r}), and a producer
+ * preempted between them hid every later request from the poll. So the chained queue made by the work that
+ * ran just before the drain's barrier could be invisible when the barrier's report was handled: the drain
+ * completed, and the chained work was queued and ran afterwards. (cancelSync and flush(work) were safe
+ * from this through the run's count of its calls; drain was not.) Found by the independent review; the
+ * actor now takes every request that got in before, even past a producer that has not linked yet. Guards
+ * that drain completes only after the chained work ran.
  *
- * <p>WorkerBehavior.drainRound ends the drain when no instance was dispatched since the barrier went
- * in, having just polled the Inbox in onReport. Inbox.link publishes a request in two steps (CAS the
- * tail, then link {@code t.next = r}); a producer preempted between them hides every later request
- * from poll(). So the chained queue made by the work that ran just before the drain barrier can be
- * invisible when the barrier's report is handled: drain completes, and the chained work is queued and
- * runs afterwards. (cancelSync/flush(work) are safe from this through Ticket.calls; drain is not.)
- *
- * <p>The preemption is made deterministic with a JDI breakpoint, in this very JVM, on the link line of
- * Inbox.link, for one producer thread only. {@code mvn test} runs it in a JVM of its own with the JDWP
- * agent (the pom's {@code jdi} execution, which runs the tests tagged {@code jdi}); without the agent it
- * is skipped.
+ * <p>The preemption is made deterministic with a JDI breakpoint, in this very JVM, on the line of
+ * {@code Inbox.link} marked {@code // JDI mark [link]}, for one producer thread only. The test is tagged
+ * {@code jdi}: {@code mvn test} runs it in a JVM of its own with the JDWP agent (the pom's {@code jdi}
+ * execution); without the agent it is skipped.
  */
 @Tag(Jdi.TAG)
 class DrainGapTest {

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review finding: Lane.runOne reports a failed run through handle.workFailed (a LOG.error) from inside
- * its catch block, with Ticket.finish() after the try. If logging the throwable itself throws (here a
- * getMessage() that throws; likewise an OutOfMemoryError while formatting), the exception escapes
- * runOne: the ticket stays RUNNING for ever, Lane.scheduled stays 1 and the drain loop is gone. No
- * later work runs; flush, cancelSync and destroy never complete ("the worker goes on; the run counts as
- * finished for every waiter").
+ * Fixed in 8080a87: a work whose exception could not be logged (here a getMessage() that throws;
+ * likewise an OutOfMemoryError while formatting) killed the lane. The lane reported a failed run by
+ * logging from inside its catch block and finished the instance only after the try, so the second
+ * exception escaped: the instance stayed running for ever and the lane's loop was gone; no later work ran,
+ * and flush, cancelSync and destroy never completed. Found by the independent review. Guards that such a
+ * run counts as finished for every waiter and that the worker goes on.
  */
 class FailingWorkTest {
   static final WorkerTestKit kit = WorkerTestKit.create();

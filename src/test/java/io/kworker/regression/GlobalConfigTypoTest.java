@@ -13,10 +13,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Issue 10, item 8: a global typo in the kworker block (kworker.timers = bogus, a bad global throughput
- * or inbox-batch) makes KWorkers.worker(name) fail with the same clear error as KWorker.create, and
- * registers and starts nothing. Today it returns a worker that never started (every call fails with
- * "worker [x] is destroyed") and keeps it registered for the life of the system.
+ * Fixed in 6e218a9: a global typo in the kworker block ({@code kworker.timers = bogus}, a bad global
+ * throughput or inbox-batch) made KWorkers.worker(name) return a worker that never started (every call on
+ * it failed with "worker [x] is destroyed") and kept it registered for the life of the system. Guards that
+ * the registry fails with the same clear error as KWorker.create, and registers and starts nothing, also
+ * when the worker's own block sets a valid value, and for a worker without a block of its own.
  */
 class GlobalConfigTypoTest {
 
@@ -27,7 +28,7 @@ class GlobalConfigTypoTest {
     try {
       KWorkers registry = KWorkers.get(kit.system());
       assertClearErrorAndNothingStarted(kit, registry, name, "timers", "bogus");
-      // the same clear error as KWorker.create (guard: passes today)
+      // the same clear error as KWorker.create
       RuntimeException direct = assertThrows(RuntimeException.class,
           () -> KWorker.create(kit.system(), WorkerTestKit.unique("direct")));
       assertTrue(direct.getMessage().contains("kworker.timers") && direct.getMessage().contains("bogus"),
@@ -54,7 +55,7 @@ class GlobalConfigTypoTest {
     }
   }
 
-  /** Guard for the fix (passes on the current code): a worker without a block of its own fails too. */
+  /** A worker without a block of its own fails too. */
   @Test
   void badGlobalThroughputFailsAnUnconfiguredWorkerAndRegistersNothing() {
     String name = WorkerTestKit.unique("plain");

@@ -23,9 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 10, item 4: destroy(deadline) with a deadline beyond Akka's scheduler range (300 days,
- * ChronoUnit.FOREVER) behaves as destroy(): queueing is refused from then on, the running work and the
- * queued ones run, and the report says it completed. Today it fails at once and destroys nothing.
+ * Fixed in 6e218a9: destroy(deadline) with a deadline beyond Akka's scheduler range (300 days,
+ * ChronoUnit.FOREVER) failed at once and destroyed nothing. Guards that it behaves as destroy(), on the
+ * façade and through the protocol: queueing is refused from then on, the running work and the queued ones
+ * run, and the report says it completed.
  */
 class HugeDestroyDeadlineTest {
   private static final WorkerTestKit KIT = WorkerTestKit.create();

@@ -15,14 +15,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Regression test. The bug, as this harness found it on 8918027 (fixed on main since): a delay longer than Akka's scheduler can hold (about 248 days with the default 10 ms tick;
- * {@code KWorker.nanos} accepts up to 100 years) kills the worker and leaves stages hanging.
- * {@code WorkerBehavior.arm} calls {@code scheduler().scheduleOnce(...)}, which throws
- * IllegalArgumentException "Task scheduled with [...] seconds delay, which is too far in future"; the
- * exception escapes the actor (StopSupervisor stops it) before the request is answered, and
- * {@code onPostStop} then throws a NullPointerException in {@code disarm} ({@code tm.task} is null: the
- * Timer was linked into the armed list before scheduleOnce threw), so the inbox's late requests and the
- * parked waiters are never answered either. The same happens through {@code modDelayed}.
+ * Fixed in 3156882 (delays beyond the scheduler's range stepped; in 8080a87 a refused timer costs one call,
+ * not the worker): a delay longer than Akka's scheduler could hold (about 248 days with the default 10 ms
+ * tick, while the façade accepts up to 100 years) killed the worker and left stages hanging. Arming the
+ * timer threw "Task scheduled with [...] seconds delay, which is too far in future"; the exception escaped
+ * the actor before the request was answered, and PostStop then threw a NullPointerException on the
+ * half-linked timer, so the late requests and the parked waiters were never answered either (the same
+ * through modDelayed). Found on 8918027 by the API edge tests (d49598f). Guards that a year-long delay is
+ * answered (armed, or a clear error) and that the worker keeps serving.
  */
 class LongDelayKillsWorkerTest {
   private static final WorkerTestKit KIT = WorkerTestKit.create();

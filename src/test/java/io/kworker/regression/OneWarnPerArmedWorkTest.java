@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, "Also", first point. Destroying or stopping a worker logged one WARN line per armed delayed
- * work (10,000 lines for 10,000 armed works). It must log one line per worker, with the count and the
- * first few names, as the extension's deadline warning does.
+ * Fixed in 6e218a9: destroying or stopping a worker logged one WARN line per armed delayed work (10,000
+ * lines for 10,000 armed works). Guards that it logs one line per worker, with the count and the first few
+ * names, as the extension's deadline warning does, for a destroy and for a stop.
  */
 class OneWarnPerArmedWorkTest {
   static {
@@ -32,7 +32,7 @@ class OneWarnPerArmedWorkTest {
 
   /** destroy() of a worker with 10,000 armed works: one WARN line, not 10,000. */
   @Test
-  void destroyWithTenThousandArmedWorksLogsOneWarnPerWork() {
+  void destroyWithTenThousandArmedWorksLogsOneWarnLine() {
     WorkerTestKit kit = WorkerTestKit.create();
     try (LogCapture log = LogCapture.quiet()) {
       KWorker worker = KWorker.create(kit.system(), "armed-destroy");
@@ -46,7 +46,7 @@ class OneWarnPerArmedWorkTest {
 
   /** A worker stopped (here by the actor system's termination) with 10,000 armed works: one WARN line. */
   @Test
-  void stopWithTenThousandArmedWorksLogsOneWarnPerWork() {
+  void stopWithTenThousandArmedWorksLogsOneWarnLine() {
     WorkerTestKit kit = WorkerTestKit.create();
     try (LogCapture log = LogCapture.quiet()) {
       KWorker worker = KWorker.create(kit.system(), "armed-stop");

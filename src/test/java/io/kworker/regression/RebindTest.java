@@ -20,19 +20,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review finding: WorkerBehavior.onPostStop sets handle.markClosed() and only then walks its list of
- * armed timers calling disarm(tm.work), which reads and writes the work's actor-confined fields
- * (timer, and the Timer links). Once closed is visible another worker may bind the work
- * (KthreadWork.bindTo) and arm it, so the old actor's loop acts on the NEW worker's timer: it cancels
- * it, unlinks it as if it were its own (setting its own {@code armed} to the new worker's list), and
- * sets work.timer = null. The new worker answered queueDelayed true but the work will never run, its
- * state reads IDLE, and its {@code armed} list keeps a stale head that disarm() can never remove:
- * the next destroy()/PostStop of the new worker loops forever (disarm returns false, armed never
- * changes) while logging a WARN per iteration. (If the new worker's bind is seen between its reset
- * and its arm, it is the old actor's loop that spins.)
+ * Fixed in 2452dd0: a stopping worker could disarm the timer of a work that had moved on. PostStop marked
+ * the worker closed first and only then walked its list of armed timers, which reads and writes each
+ * work's actor-confined fields; once closed was visible another worker could bind the work and arm it, so
+ * the old actor's loop cancelled the new worker's timer, unlinked it as its own and cleared the work's
+ * timer. The new worker had answered queueDelayed true, but the work never ran and read IDLE, and the new
+ * worker's armed list kept a stale head that made its destroy or stop loop for ever, logging a WARN per
+ * turn. Found by the independent review. Guards that a work armed on a new worker right after its old
+ * worker stopped stays armed there.
  *
- * <p>The test uses its own daemonic actor system: when the bug shows, the system is deliberately not
- * terminated, because stopping worker b would spin forever.
+ * <p>The test uses its own daemonic actor system: should the bug come back, the system is deliberately not
+ * terminated, because stopping the new worker would spin for ever.
  */
 class RebindTest {
 

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review finding (low): destroy() completes inside the actor's PostStop (Lane.close() completes
- * `stopped` synchronously when the lane is idle), before the actor has terminated and its name is
- * released, so "destroy, then create a worker of the same name" (the kthread pattern) can fail with
- * InvalidActorNameException although destroy said the worker has stopped.
+ * Fixed in d169338: destroy() completed inside the actor's PostStop, before the actor had terminated and
+ * its name was released, so "destroy, then create a worker of the same name" (the kthread pattern) could
+ * fail with InvalidActorNameException although destroy had said the worker stopped. Found by the
+ * independent review. Guards that a destroyed worker's name can be used again at once.
  */
 class RecreateTest {
   static final WorkerTestKit kit = WorkerTestKit.create();

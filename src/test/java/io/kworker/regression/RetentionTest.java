@@ -14,12 +14,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review finding: the Lane's SPSC list never unlinks consumed tickets (no {@code h.next = h} as in
- * ConcurrentLinkedQueue/LinkedBlockingQueue), and every work keeps its newest tickets in
- * KthreadWork.last/older. So a work that ran once and is still referenced (a field holding a rarely
- * queued work is the normal case) keeps, through ticket.next, every ticket pushed after it for the
- * life of the worker, and with them every work those tickets ran and everything those works
- * captured. Memory grows without bound on a long-lived worker.
+ * Fixed in 8080a87: the lane's single-producer list never unlinked the tickets it had consumed (no
+ * {@code h.next = h} as in ConcurrentLinkedQueue or LinkedBlockingQueue), and every work kept its newest
+ * tickets. So a work that ran once and was still referenced (a field holding a rarely queued work is the
+ * normal case) kept, through the ticket links, every ticket pushed after it for the life of the worker, and
+ * with them every work those tickets ran and everything those works captured: memory grew without bound
+ * on a long-lived worker. Found by the independent review. Guards that a retained idle work pins none of
+ * the works that ran after it.
  */
 class RetentionTest {
   static final WorkerTestKit kit = WorkerTestKit.create();

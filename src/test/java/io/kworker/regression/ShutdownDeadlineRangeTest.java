@@ -24,10 +24,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 10, item 7: kworker.shutdown.destroy-deadline, global or in a worker's block, must lie within
- * 0 .. the shutdown phase's timeout. A value outside is rejected when the extension (global) or the
- * worker (per-worker block) is created, with an error naming the key and the allowed range; and a
- * destroy that fails at shutdown must never end the phase's wait for a running work early.
+ * Fixed in 6e218a9: kworker.shutdown.destroy-deadline, global or in a worker's block, was not checked
+ * against the shutdown phase's timeout; a value the destroy could not take made it fail at shutdown, the
+ * phase moved on, and a resource closed in a later phase was closed under the running work. Guards that a
+ * value outside 0 .. the phase's timeout is rejected when the extension (global) or the worker (per-worker
+ * block) is created, with an error naming the key and the allowed range, that values within it are
+ * accepted, and that a destroy that fails at shutdown never ends the phase's wait for a running work early.
  *
  * <p>The phase's timeout is set to 7 s here so that the range in the message is recognisable.
  */
@@ -70,7 +72,7 @@ class ShutdownDeadlineRangeTest {
     }
   }
 
-  /** Guard for the fix (passes on the current code): deadlines within the range are accepted. */
+  /** Deadlines within the range are accepted. */
   @ParameterizedTest(name = "destroy-deadline = {0}")
   @ValueSource(strings = {"0s", "3s"})
   void destroyDeadlineWithinThePhaseTimeoutIsAccepted(String value) {
@@ -91,8 +93,7 @@ class ShutdownDeadlineRangeTest {
    * The extension's main promise: a resource closed in a later phase is never closed while a work of a
    * registry's worker still runs. With a deadline the destroy cannot take, the fix rejects the
    * configuration at creation (then this test only checks the error); if it is accepted, the shutdown
-   * must still wait for the running work. Today the destroy fails, the phase moves on, and the resource
-   * is closed under the running work.
+   * must still wait for the running work.
    */
   @ParameterizedTest(name = "{0} destroy-deadline = {1}")
   @CsvSource({"global, -1s", "worker, 300d"})
