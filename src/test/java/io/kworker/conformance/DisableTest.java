@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The 6.10 workqueue's counted disable/enable, and flush_delayed_work, cancel_work, work_busy. */
+/**
+ * The 6.10 workqueue's counted disable/enable ({@code disable_work}, {@code enable_work} in
+ * kernel/workqueue.c), and flush_delayed_work, cancel_work, work_busy.
+ */
 class DisableTest {
   static final WorkerTestKit kit = WorkerTestKit.create();
 

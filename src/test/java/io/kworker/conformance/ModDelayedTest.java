@@ -21,8 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * kthread_mod_delayed_work after the 2021 fixes: "%false if @dwork was idle and queued, %true
- * otherwise", one test per row of the spec's outcome table.
+ * kthread_mod_delayed_work after the kernel's 2021 fixes: "%false if @dwork was idle and queued, %true
+ * otherwise" (its comment in kernel/kthread.c), one test per state the work can be in when it is called.
  */
 class ModDelayedTest {
   static final WorkerTestKit kit = WorkerTestKit.withManualTime();

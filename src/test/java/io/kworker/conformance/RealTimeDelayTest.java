@@ -53,9 +53,9 @@ class RealTimeDelayTest {
   }
 
   /**
-   * A cancelled timer never runs its work, and a re-armed one runs once, at the new expiry. Fixed: the
-   * test required the cancel to reach the worker within the 10 ms delay, which a loaded machine missed
-   * once; now either order is accepted, each with its exact outcome.
+   * A cancelled timer never runs its work, and a re-armed one runs once, at the new expiry. Either order
+   * of the cancel and the 10 ms expiry is accepted, each with its exact outcome (until 6e218a9 the test
+   * required the cancel to come first, which a loaded machine once missed).
    */
   @Test
   void cancelAndModOnTheTimerThread() {
