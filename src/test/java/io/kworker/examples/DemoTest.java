@@ -1,17 +1,17 @@
 package io.kworker.examples;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import io.kworker.testing.WorkerTestKit;
 import org.junit.jupiter.api.Test;
 
 /** The README's demo runs to the end: the heartbeat never runs after its cancelSync completed. */
 class DemoTest {
   @Test
   void demoRuns() throws Exception {
-    ActorTestKit testKit = ActorTestKit.create();
+    WorkerTestKit kit = WorkerTestKit.create();
     try {
-      Demo.run(testKit.system());
+      Demo.run(kit.system());
     } finally {
-      testKit.shutdownTestKit();
+      kit.shutdown();
     }
   }
 }

@@ -8,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.typed.ActorRef;
-import akka.actor.typed.ActorSystem;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
+import io.kworker.testing.WorkerTestKit;
+import io.kworker.testing.WorkerTestKit.SpawnedWorker;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,16 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /** Faults inside works and around the worker actor: what callers see, and that nothing hangs. */
 class FaultInjectionTest {
-  private static final ActorTestKit KIT = ActorTestKit.create("fault");
-  private static final AtomicInteger NAMES = new AtomicInteger();
+  private static final WorkerTestKit KIT = WorkerTestKit.create("fault");
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
-  }
-
-  private static String name(String base) {
-    return base + "-" + NAMES.incrementAndGet();
+    KIT.shutdown();
   }
 
   @SuppressWarnings("unchecked")
@@ -50,12 +41,12 @@ class FaultInjectionTest {
   /** A work that throws an unchecked exception, a sneaky checked one or an Error counts as finished for every waiter, and the worker runs the next works in order. */
   @Test
   void throwingWorksFinishForEveryWaiterAndTheWorkerGoesOn() {
-    KWorker w = KWorker.create(KIT.system(), name("throw"));
+    KWorker w = KIT.newWorker("throw");
     List<String> ran = new CopyOnWriteArrayList<>();
     List<Throwable> faults = List.of(new IllegalStateException("unchecked"), new IOException("checked"),
         new Error("error"), new StackOverflowError("deep"));
     for (Throwable fault : faults) {
-      RunGate gate = new RunGate();
+      Gate gate = new Gate();
       Work bad = Work.of("bad-" + fault.getMessage(), x -> {
         ran.add(x.name());
         gate.pass();
@@ -85,7 +76,7 @@ class FaultInjectionTest {
   /** A work that fails every time it runs while it requeues itself is stopped for good by cancelSync. */
   @Test
   void cancelSyncStopsASelfRequeueingWorkThatThrows() {
-    KWorker w = KWorker.create(KIT.system(), name("selfthrow"));
+    KWorker w = KIT.newWorker("selfthrow");
     AtomicInteger runs = new AtomicInteger();
     Work[] self = new Work[1];
     self[0] = Work.of("phoenix", x -> {
@@ -106,10 +97,9 @@ class FaultInjectionTest {
   /** Stopping a spawned worker's parent while cancelSync and flush waiters are parked completes those that wait for the running work once it returns, never before, the others at once, and later queueing is refused. */
   @Test
   void parentStoppedWhileWaitersAreParked() {
-    CompletableFuture<KWorker> spawned = new CompletableFuture<>();
-    ActorRef<String> parent = KIT.spawn(parent(spawned, name("child")));
-    KWorker w = result(spawned);
-    RunGate gate = new RunGate();
+    SpawnedWorker child = KIT.spawnChildWorker(WorkerTestKit.unique("child"));
+    KWorker w = child.worker();
+    Gate gate = new Gate();
     List<String> ran = new CopyOnWriteArrayList<>();
     Work a = Work.of("a", x -> {
       ran.add("a");
@@ -124,7 +114,7 @@ class FaultInjectionTest {
     CompletionStage<Done> flushB = w.flush(b);
     CompletionStage<Done> flushAll = w.flush();
     assertEquals(1, result(w.status(a)).canceling());
-    KIT.stop(parent);
+    child.stopParent();
     Await.until("the worker refuses queueing", () ->
         w.queue(Work.of("late", x -> { })).toCompletableFuture().isCompletedExceptionally());
     for (CompletionStage<?> s : List.of(cancel, flushA, flushAll)) {
@@ -132,7 +122,7 @@ class FaultInjectionTest {
     }
     // b's instance was discarded: a flush of it depends on nothing that still runs
     assertEquals(Done.getInstance(), result(flushB));
-    gate.openForever();
+    gate.open();
     assertFalse(result(cancel));
     assertEquals(Done.getInstance(), result(flushA));
     assertEquals(Done.getInstance(), result(flushB));
@@ -147,10 +137,10 @@ class FaultInjectionTest {
   /** Terminating the actor system while cancelSync waits for a running work completes it once the work returns, and the worker's thread ends. */
   @Test
   void actorSystemTerminatedMidCancel() {
-    ActorTestKit kit = ActorTestKit.create("doomed");
-    String name = name("doomed");
+    WorkerTestKit kit = WorkerTestKit.create("doomed");
+    String name = WorkerTestKit.unique("doomed");
     KWorker w = KWorker.create(kit.system(), name);
-    RunGate gate = new RunGate();
+    Gate gate = new Gate();
     Work a = Work.of("a", x -> gate.pass());
     Work b = Work.of("b", x -> { });
     assertTrue(result(w.queue(a)));
@@ -159,23 +149,13 @@ class FaultInjectionTest {
     CompletionStage<Boolean> cancel = w.cancelSync(a); // a only runs: false after the wait
     CompletionStage<Done> flush = w.flush();
     Await.until("cancel parked", () -> result(w.status(a)).canceling() == 1);
-    ActorSystem<?> system = kit.system();
-    system.terminate();
-    result(system.getWhenTerminated());
+    kit.terminate();
     assertFalse(cancel.toCompletableFuture().isDone(), "cancelSync completed while the work runs");
-    gate.openForever();
+    gate.open();
     assertFalse(result(cancel));
     assertEquals(Done.getInstance(), result(flush));
     assertInstanceOf(RejectedExecutionException.class, failure(w.queue(a)));
     assertFalse(result(w.cancelSync(a)));
-    Await.until("thread kworker/" + name + " ends", () -> Thread.getAllStackTraces().keySet().stream()
-        .noneMatch(t -> t.getName().equals("kworker/" + name)));
-  }
-
-  private static Behavior<String> parent(CompletableFuture<KWorker> out, String childName) {
-    return Behaviors.setup(ctx -> {
-      out.complete(KWorker.spawn(ctx, childName));
-      return Behaviors.receiveMessage(m -> Behaviors.stopped());
-    });
+    Await.until("thread kworker/" + name + " ends", () -> !WorkerTestKit.threadAlive("kworker/" + name));
   }
 }

@@ -1,20 +1,20 @@
 package io.kworker.fault;
 
+import static io.kworker.internal.Internals.TIMER;
 import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.ManualTime;
 import io.kworker.DelayedWork;
 import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
 import io.kworker.testing.ManualClock;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,24 +27,17 @@ import org.junit.jupiter.api.Test;
 
 /** Faults where time matters, under Akka's manual time: grace periods, expiries racing cancels, leaks. */
 class ManualTimeFaultTest {
-  private static final ActorTestKit KIT =
-      ActorTestKit.create("manualfault", ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
-  private static final AtomicInteger NAMES = new AtomicInteger();
-  private static final String TIMER = "io.kworker.internal.AkkaTimers$Stepped";
+  private static final WorkerTestKit KIT = WorkerTestKit.withManualTime();
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
-  }
-
-  private static String name(String base) {
-    return base + "-" + NAMES.incrementAndGet();
+    KIT.shutdown();
   }
 
   /** cancelSync with a grace period sets cancelRequested at once, interrupts a work blocked far longer than the test only once the grace has passed, completes only after it returned, and the interrupt does not leak into the next work. */
   @Test
   void cancelSyncGraceInterruptsABlockedWork() {
-    KWorker w = KWorker.create(KIT.system(), name("grace"));
+    KWorker w = KIT.newWorker("grace");
     CountDownLatch never = new CountDownLatch(1);
     CountDownLatch entered = new CountDownLatch(1);
     AtomicBoolean sawRequest = new AtomicBoolean();
@@ -65,11 +58,11 @@ class ManualTimeFaultTest {
     assertTrue(result(w.queue(next)));
     CompletionStage<Boolean> cancel = w.cancelSync(stuck, Duration.ofSeconds(5));
     Await.until("cancel parked", () -> result(w.status(stuck)).canceling() == 1);
-    ManualClock.timePasses(KIT.system(), 4_999);
+    KIT.timePasses(4_999);
     result(w.status(stuck)); // nothing is due before 5,000 ms, so no interrupt can be in flight
     assertFalse(interrupted.get(), "interrupted before the grace period ended");
     assertFalse(cancel.toCompletableFuture().isDone());
-    ManualClock.timePasses(KIT.system(), 1);
+    KIT.timePasses(1);
     assertFalse(result(cancel), "stuck was only running");
     assertTrue(interrupted.get());
     assertTrue(sawRequest.get(), "cancelRequested() inside the interrupted run");
@@ -78,16 +71,32 @@ class ManualTimeFaultTest {
     result(w.destroy());
   }
 
+  /**
+   * The timer-leak checks below count kworker's timers among the manual scheduler's tasks: an armed
+   * delayed work is seen, and a cancelled one is gone, so that a count of 0 means something.
+   */
+  @Test
+  void timerLeakChecksSeeAnArmedTimer() {
+    KWorker w = KIT.newWorker("seen");
+    DelayedWork d = DelayedWork.of("d", x -> { });
+    long before = ManualClock.scheduledOf(KIT.system(), TIMER);
+    assertTrue(result(w.queueDelayed(d, Duration.ofHours(1))));
+    assertEquals(before + 1, ManualClock.scheduledOf(KIT.system(), TIMER), "the armed timer is seen");
+    assertTrue(result(w.cancelSync(d)));
+    assertEquals(before, ManualClock.scheduledOf(KIT.system(), TIMER), "the cancelled timer is gone");
+    result(w.destroy());
+  }
+
   /** A cancelSync called before the clock reaches a timer's expiry, with the expiry firing while it is processed, returns true and the work never runs. */
   @Test
   void expiryAtTheTickOfACancelNeverRuns() {
-    KWorker w = KWorker.create(KIT.system(), name("tick"));
+    KWorker w = KIT.newWorker("tick");
     AtomicInteger runs = new AtomicInteger();
     DelayedWork d = DelayedWork.of("d", x -> runs.incrementAndGet());
     for (int i = 0; i < 300; i++) {
       assertTrue(result(w.queueDelayed(d, Duration.ofMillis(10))));
       CompletionStage<Boolean> cancel = w.cancelSync(d);
-      ManualClock.timePasses(KIT.system(), 10); // the expiry message races the cancel
+      KIT.timePasses(10); // the expiry message races the cancel
       assertTrue(result(cancel), "round " + i);
       result(w.flush());
       assertEquals(0, runs.get(), "round " + i);
@@ -100,7 +109,7 @@ class ManualTimeFaultTest {
   /** When the expiry is sent before the cancel is called, the cancel either removes the instance (true, and it never runs) or waits for its run (false, and that one run is over when it answers). */
   @Test
   void expiryJustBeforeACancel() {
-    KWorker w = KWorker.create(KIT.system(), name("tick2"));
+    KWorker w = KIT.newWorker("tick2");
     AtomicInteger started = new AtomicInteger();
     AtomicInteger ended = new AtomicInteger();
     DelayedWork d = DelayedWork.of("d", x -> {
@@ -111,7 +120,7 @@ class ManualTimeFaultTest {
     for (int i = 0; i < 300; i++) {
       int before = ended.get();
       assertTrue(result(w.queueDelayed(d, Duration.ofMillis(10))));
-      ManualClock.timePasses(KIT.system(), 10);
+      KIT.timePasses(10);
       boolean r = result(w.cancelSync(d));
       if (r) {
         removed++;
@@ -130,8 +139,8 @@ class ManualTimeFaultTest {
   /** destroy(deadline) refuses queueing at once, drops armed timers, and when the deadline passes discards the works that did not start and completes with a report naming the one still running, without waiting for it. */
   @Test
   void destroyDeadlineReportsABlockedWorkAndDiscardsTheRest() {
-    KWorker w = KWorker.create(KIT.system(), name("deadline"));
-    RunGate gate = new RunGate();
+    KWorker w = KIT.newWorker("deadline");
+    Gate gate = new Gate();
     AtomicInteger behindRuns = new AtomicInteger();
     Work stuck = Work.of("stuck", x -> gate.pass());
     Work behind = Work.of("behind", x -> behindRuns.incrementAndGet());
@@ -144,15 +153,15 @@ class ManualTimeFaultTest {
     Throwable refused = Await.failure(w.queue(Work.of("late", x -> { })));
     assertTrue(refused instanceof java.util.concurrent.RejectedExecutionException, refused.toString());
     assertTrue(refused.getMessage().contains("being destroyed"), refused.getMessage());
-    ManualClock.timePasses(KIT.system(), 499);
+    KIT.timePasses(499);
     assertEquals(WorkState.PENDING, result(w.state(behind)), "not discarded before the deadline");
     assertEquals(WorkState.IDLE, result(w.state(armed)), "its timer was dropped at destroy");
-    ManualClock.timePasses(KIT.system(), 1);
+    KIT.timePasses(1);
     DestroyReport r;
     try {
       r = result(report); // at the deadline, while the work still blocks
     } finally {
-      gate.openForever();
+      gate.open();
     }
     assertFalse(r.completed());
     assertEquals(List.of(stuck), r.stillRunning());
@@ -169,7 +178,7 @@ class ManualTimeFaultTest {
     for (int batch = 0; batch < 10; batch++) {
       List<KWorker> workers = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        KWorker w = KWorker.create(KIT.system(), name("leak"));
+        KWorker w = KWorker.create(KIT.system(), WorkerTestKit.unique("leak"));
         workers.add(w);
         assertTrue(result(w.queue(Work.of("once", x -> { }))));
         assertTrue(result(w.queueDelayed(DelayedWork.of("later", x -> { }), Duration.ofHours(1))));
@@ -177,6 +186,7 @@ class ManualTimeFaultTest {
       for (KWorker w : workers) {
         result(w.flush());
       }
+      assertTrue(ManualClock.scheduledOf(KIT.system(), TIMER) >= 100, "the batch's armed timers are seen");
       assertTrue(liveKworkerThreads("kworker/leak-") >= 1);
       for (KWorker w : workers) {
         result(w.destroy());
@@ -191,10 +201,5 @@ class ManualTimeFaultTest {
     return (int) Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
         .count();
-  }
-
-  /** A work that only runs and a gate: reused by other tests. */
-  static Work gated(String name, RunGate gate) {
-    return Work.of(name, x -> gate.pass());
   }
 }

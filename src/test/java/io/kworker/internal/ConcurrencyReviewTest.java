@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import akka.actor.ActorPath;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.pattern.StatusReply;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -41,7 +39,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Review of 6e218a9: one deterministic test per finding; each fails on that commit. */
+/**
+ * Fixed in e29cb57: five races and leaks that an independent review of 6e218a9 found in the hardening,
+ * one deterministic test each (each failed on 6e218a9): a cancelSync that did not wait for a run whose
+ * protocol commands were still unserved; cancelled works pinned through the links of a skipped instance; a
+ * cancelSync refused by the closing inbox and answered while the work still ran; a late destroy(deadline)
+ * that reported a missed deadline at once; a failed wake-up in the lane's report that lost the wake-up and
+ * the waiters. Guards the fixed behaviour of each (method comments).
+ */
 class ConcurrencyReviewTest {
   static final WorkerTestKit kit = WorkerTestKit.create();
 
@@ -57,10 +62,10 @@ class ConcurrencyReviewTest {
   // ------------------------------------------------------------------ area 1
 
   /**
-   * A run's protocol commands keep it "running" until RunOver, but running(w) only looks at w.last and
-   * w.older. Façade calls made after the run returned overtake its commands (inbox vs mailbox), move
-   * w.older on, and cancelSync then answers without waiting for that run; the run's next command
-   * queues the work after cancelSync returned.
+   * A run's protocol commands keep it "running" until they are served, but running(w) only looked at
+   * w.last and w.older. Façade calls made after the run returned overtook its commands (inbox vs
+   * mailbox), moved w.older on, and cancelSync then answered without waiting for that run; the run's
+   * next command queued the work after cancelSync had returned. Guards that cancelSync waits for it.
    */
   @Test
   @org.junit.jupiter.api.Timeout(120)
@@ -106,10 +111,10 @@ class ConcurrencyReviewTest {
   // ------------------------------------------------------------------ area 2
 
   /**
-   * A skipped (unlinked) revoked ticket keeps its next link for ever, since the lane never passes it. A
-   * work still referenced whose queued instance was revoked (w.last) therefore pins the chain of every
-   * instance revoked right after it, and their works, after the lane has long moved on. Before the
-   * commit the lane passed revoked tickets and self-linked them.
+   * A skipped (unlinked) revoked ticket kept its next link for ever, since the lane never passes it. A
+   * work still referenced whose queued instance was revoked (w.last) therefore pinned the chain of every
+   * instance revoked right after it, and their works, after the lane had long moved on (before 6e218a9
+   * the lane passed revoked tickets and self-linked them). Guards that those works are collectable.
    */
   @Test
   @org.junit.jupiter.api.Timeout(120)
@@ -117,7 +122,7 @@ class ConcurrencyReviewTest {
     KWorker w = kit.newWorker("rv-skip-chain");
     Gate gate = new Gate();
     assertTrue(result(w.queue(Work.of("long", x -> gate.pass()))));
-    gate.awaitStarted();
+    gate.awaitEntered();
     Work keep = Work.of("kept", () -> { });
     assertTrue(result(w.queue(keep)));
     List<WeakReference<Work>> refs = new ArrayList<>();
@@ -151,15 +156,14 @@ class ConcurrencyReviewTest {
   // ------------------------------------------------------------------ area 4
 
   /**
-   * PostStop closes the inbox first and sets handle.lastRun only later. A cancelSync refused by the closed
-   * inbox in between is answered at once (lastRun is still null), while the work still runs.
+   * PostStop closed the inbox first and said what still ran only later. A cancelSync refused by the
+   * closed inbox in between was answered at once, while the work still ran. Guards that it waits.
    */
   @Test
   @org.junit.jupiter.api.Timeout(120)
   void cancelSyncRefusedByTheClosingInboxWaitsForTheRunningWork() {
-    ActorTestKit tk = kit.testKit();
-    ActorRef<KWorker.Command> ref = tk.spawn(KWorker.behavior("rv-window"));
-    KWorker w = result(KWorker.wrap(tk.system(), ref));
+    ActorRef<KWorker.Command> ref = kit.spawn(KWorker.behavior("rv-window"));
+    KWorker w = result(KWorker.wrap(kit.system(), ref));
     Gate gate = new Gate();
     Work running = Work.of("running", x -> gate.pass());
     DelayedWork armed = DelayedWork.of("armed", () -> { });
@@ -178,9 +182,9 @@ class ConcurrencyReviewTest {
     logger.addAppender(hook);
     try {
       assertTrue(result(w.queue(running)));
-      gate.awaitStarted();
+      gate.awaitEntered();
       assertTrue(result(w.queueDelayed(armed, Duration.ofHours(1))));
-      tk.stop(ref);
+      kit.stop(ref);
       CompletionStage<Boolean> cancel = result(inWindow);
       assertFalse(cancel.toCompletableFuture().isDone(),
           "cancelSync of a work that still runs completed (with " + cancel.toCompletableFuture().getNow(null)
@@ -192,22 +196,21 @@ class ConcurrencyReviewTest {
   }
 
   /**
-   * A destroy(deadline) call that reaches a closed worker never had its deadline computed (Request.deadline
-   * is 0), so answerClosed's timeout is max(0, 0 - nanoTime()) = 0: it reports a missed deadline at
-   * once, naming the running work, instead of waiting for it up to the caller's deadline.
+   * A destroy(deadline) call that reached a closed worker never had its deadline computed (it was 0), so
+   * the closed worker's wait was max(0, 0 - nanoTime()) = 0: it reported a missed deadline at once,
+   * naming the running work, instead of waiting for it up to the caller's deadline. Guards that it waits.
    */
   @Test
   @org.junit.jupiter.api.Timeout(120)
   void lateDestroyWithDeadlineWaitsUpToItsDeadline() throws Exception {
-    ActorTestKit tk = kit.testKit();
-    ActorRef<KWorker.Command> ref = tk.spawn(KWorker.behavior("rv-late-destroy"));
-    KWorker w = result(KWorker.wrap(tk.system(), ref));
+    ActorRef<KWorker.Command> ref = kit.spawn(KWorker.behavior("rv-late-destroy"));
+    KWorker w = result(KWorker.wrap(kit.system(), ref));
     Gate gate = new Gate();
     Work running = Work.of("running", x -> gate.pass());
     try {
       assertTrue(result(w.queue(running)));
-      gate.awaitStarted();
-      tk.stop(ref);
+      gate.awaitEntered();
+      kit.stop(ref);
       CompletableFuture<DestroyReport> late = w.destroy(Duration.ofHours(1)).toCompletableFuture();
       try {
         DestroyReport report = late.get(2, TimeUnit.SECONDS);
@@ -265,16 +268,17 @@ class ConcurrencyReviewTest {
   }
 
   /**
-   * WorkerHandle.report is retried by Lane.deliver after a throwable, but it is not idempotent: after the
-   * report was linked and `awake` won, a failing wake() leaves awake = 1 with no Wake on its way, and the
-   * retry takes the waiters again (none left) and overwrites Ticket.reported with an empty list. The
-   * protocol cancelSync parked on the run is never answered, and the actor is never woken again.
+   * The lane retries its report after a throwable, but the report was not idempotent: after the report
+   * was linked and `awake` won, a failing wake() left awake = 1 with no Wake on its way, and the retry
+   * took the waiters again (none left) and overwrote the reported list with an empty one. The protocol
+   * cancelSync parked on the run was never answered, and the actor never woken again. Guards that
+   * neither the wake-up nor the waiters are lost.
    */
   @Test
   @org.junit.jupiter.api.Timeout(120)
   void aFailedWakeInTheLanesReportLosesNeitherTheWakeNorTheWaiters() throws Exception {
     // not kit.newWorker: the kit's shutdown would wait for ever on this worker's lost wake-up
-    KWorker w = KWorker.create(kit.testKit().system(), "rv-report-retry");
+    KWorker w = KWorker.create(kit.system(), "rv-report-retry");
     WorkerHandle handle = handle(w);
     Gate gate = new Gate();
     AtomicReference<Thread> laneThread = new AtomicReference<>();
@@ -283,10 +287,8 @@ class ConcurrencyReviewTest {
       gate.pass();
     });
     assertTrue(result(w.queue(running)));
-    gate.awaitStarted();
-    CompletionStage<Boolean> cancel = AskPattern.askWithStatus(w.ref(),
-        r -> new KWorker.CancelSync(running, r), Duration.ofSeconds(Await.LONG_SECONDS),
-        kit.testKit().system().scheduler());
+    gate.awaitEntered();
+    CompletionStage<Boolean> cancel = kit.ask(w, r -> new KWorker.CancelSync(running, r));
     Await.until("cancel parked", () -> result(w.status(running)).canceling() == 1);
     Field awake = Inbox.class.getDeclaredField("awake");
     awake.setAccessible(true);

@@ -49,7 +49,7 @@ class LaneQueueTest {
     Gate gate = new Gate();
     Work long_ = Work.of("long", w -> gate.pass());
     assertTrue(result(worker.queue(long_)));
-    gate.awaitStarted();
+    gate.awaitEntered();
     Work same = Work.of("same", () -> { });
     for (int i = 0; i < 10_000; i++) {
       worker.queue(same);
@@ -72,7 +72,7 @@ class LaneQueueTest {
     Gate gate = new Gate();
     Recorder rec = new Recorder();
     assertTrue(result(worker.queue(Work.of("long", w -> gate.pass()))));
-    gate.awaitStarted();
+    gate.awaitEntered();
     Work before = rec.work("before");
     Work target = rec.work("target");
     Work after = rec.work("after");

@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.ListIterator;
 
 /**
- * A sequential reference model of one kthread worker, written from the spec
- * ({@code kthread-semantics.md} sections 1, 3 and 5, and the façade's javadoc), not from the
- * implementation.
+ * A sequential reference model of one kthread worker, written from the kernel's own description, not
+ * from the implementation: the comments of {@code kthread_queue_work}, {@code kthread_queue_delayed_work},
+ * {@code kthread_mod_delayed_work}, {@code kthread_flush_work}, {@code kthread_cancel_work_sync} and
+ * {@code kthread_destroy_worker} in kernel/kthread.c, those of {@code disable_work}, {@code enable_work}
+ * and {@code drain_workqueue} in kernel/workqueue.c, and the façade's javadoc (the README's "Kernel to
+ * Java" and "Semantics in brief" give the mapping).
  *
  * <p>Per work: whether an instance sits in the ready list, whether its timer is armed (with a virtual
  * expiry in milliseconds), the canceling count and the disable count. The worker: a FIFO ready list of

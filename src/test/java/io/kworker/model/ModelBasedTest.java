@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import akka.Done;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.pattern.StatusReply;
 import io.kworker.DelayedWork;
@@ -17,7 +15,7 @@ import io.kworker.WorkStatus;
 import io.kworker.model.KthreadModel.Stage;
 import io.kworker.model.KthreadModel.W;
 import io.kworker.testing.Await;
-import io.kworker.testing.ManualClock;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,14 +46,13 @@ import org.junit.jupiter.api.Test;
  * {@code -Dkworker.model.sequences=} and {@code -Dkworker.model.steps=}.
  */
 class ModelBasedTest {
-  private static final ActorTestKit KIT =
-      ActorTestKit.create("model", ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
+  private static final WorkerTestKit KIT = WorkerTestKit.withManualTime();
   private static final int PLAIN = 3;
   private static final int DELAYED = 3;
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** For random sequences of every operation, the worker answers, runs and reports exactly what the sequential kernel model does. */
@@ -128,7 +125,7 @@ class ModelBasedTest {
     final List<Stage> modelStages = new ArrayList<>();
     final List<CompletionStage<?>> realStages = new ArrayList<>();
     final Deque<String> trace = new ArrayDeque<>();
-    final TestProbe<StatusReply<WorkStatus>> probe = KIT.createTestProbe();
+    final TestProbe<StatusReply<WorkStatus>> probe = KIT.testKit().createTestProbe();
     int step;
 
     Run(long seed, String name, int steps) {
@@ -262,7 +259,7 @@ class ModelBasedTest {
         long d = 1 + rng.nextInt(25);
         model.advance(d);
         trace("time passes " + d + " ms (now " + model.now() + ")");
-        ManualClock.timePasses(KIT.system(), d);
+        KIT.timePasses(d);
         quiesce(null);
       } else if (model.current() != null) {
         release(randomChained(rng.nextInt(3)));

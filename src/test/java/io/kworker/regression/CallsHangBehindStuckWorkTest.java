@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
-import io.kworker.testing.RunGate;
+import io.kworker.testing.Gate;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,15 +29,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, item 9. After {@code destroy(deadline)} has reported a work still running, or after the actor
- * system terminated while a work is stuck, calls that wait for nothing ({@code cancel} of another work,
+ * Fixed in 6e218a9: after {@code destroy(deadline)} had reported a work still running, or after the actor
+ * system had terminated while a work was stuck, calls that wait for nothing ({@code cancel} of another work,
  * {@code state}, {@code pending}, {@code busy}, {@code status}, {@code disable}, {@code flush} of a work that
  * never ran, another {@code destroy(deadline)}) hung until the stuck work returned: on a closed worker every
- * call but queueing was answered only once the lane had returned from its last work. Only the waits that
- * really depend on the stuck run (cancel-sync and flush of that work, {@code flush()} of the worker) may
- * wait for it, and they must complete once it returns.
+ * call but queueing was answered only once the lane had returned from its last work. Guards that those
+ * calls are answered, with a gone worker's values, while the stuck work still runs, and that only the waits
+ * that depend on the stuck run (cancel-sync and flush of that work, {@code flush()} of the worker) wait for
+ * it and complete once it returns.
  *
- * <p>The stuck work is held by a {@link RunGate} (released at the end, so no thread is left behind); every
+ * <p>The stuck work is held by a {@link Gate} (released at the end, so no thread is left behind); every
  * other call must complete within one bounded wait ({@link Await#LONG_SECONDS}) while it is still held.
  */
 class CallsHangBehindStuckWorkTest {
@@ -47,12 +48,12 @@ class CallsHangBehindStuckWorkTest {
 
   /** After destroy(deadline) reported [stuck] as still running, no call but those on [stuck]'s run waits for it. */
   @Test
-  void callsThatWaitForNothingHangAfterDestroyDeadlineReportedAStuckWork() {
-    ActorTestKit testKit = ActorTestKit.create();
-    RunGate gate = new RunGate();
+  void callsThatWaitForNothingAreAnsweredWhileAStuckWorkRunsPastADestroyDeadline() {
+    WorkerTestKit kit = WorkerTestKit.create();
+    Gate gate = new Gate();
     AtomicBoolean returned = new AtomicBoolean();
     try {
-      KWorker worker = KWorker.create(testKit.system(), "stuck-destroyed");
+      KWorker worker = KWorker.create(kit.system(), "stuck-destroyed");
       Work stuck = Work.of("stuck", w -> { gate.pass(); returned.set(true); });
       Work discarded = Work.of("discarded", w -> { });
       assertTrue(result(worker.queue(stuck)));
@@ -64,32 +65,32 @@ class CallsHangBehindStuckWorkTest {
 
       checkCallsOnAClosedWorkerWithAStuckWork(worker, stuck, discarded, gate, returned);
     } finally {
-      gate.openForever();
-      testKit.shutdownTestKit();
+      gate.open();
+      kit.shutdown();
     }
   }
 
   /** After the actor system terminated under a stuck work, no call but those on its run waits for it. */
   @Test
-  void callsThatWaitForNothingHangAfterTheSystemTerminatedUnderAStuckWork() {
-    ActorTestKit testKit = ActorTestKit.create();
-    RunGate gate = new RunGate();
+  void callsThatWaitForNothingAreAnsweredWhileAStuckWorkRunsPastTheSystemsTermination() {
+    WorkerTestKit kit = WorkerTestKit.create();
+    Gate gate = new Gate();
     AtomicBoolean returned = new AtomicBoolean();
     try {
-      KWorker worker = KWorker.create(testKit.system(), "stuck-terminated");
+      KWorker worker = KWorker.create(kit.system(), "stuck-terminated");
       Work stuck = Work.of("stuck", w -> { gate.pass(); returned.set(true); });
       Work dropped = Work.of("dropped", w -> { });
       assertTrue(result(worker.queue(stuck)));
       gate.awaitEntered();
       assertTrue(result(worker.queue(dropped)));
-      testKit.shutdownTestKit();
+      kit.terminate();
       Await.until("the worker refuses queueing", () -> worker.queue(Work.of("probe", w -> { }))
           .handle((v, e) -> e instanceof RejectedExecutionException).toCompletableFuture().join());
 
       checkCallsOnAClosedWorkerWithAStuckWork(worker, stuck, dropped, gate, returned);
     } finally {
-      gate.openForever();
-      testKit.shutdownTestKit();
+      gate.open();
+      kit.shutdown();
     }
   }
 
@@ -99,7 +100,7 @@ class CallsHangBehindStuckWorkTest {
    * {@code stuck}'s run complete once it returns.
    */
   private static void checkCallsOnAClosedWorkerWithAStuckWork(KWorker worker, Work stuck, Work notRun,
-      RunGate gate, AtomicBoolean returned) {
+      Gate gate, AtomicBoolean returned) {
     Work fresh = Work.of("fresh", w -> { });
 
     // waits that depend on the stuck run: they may wait for it
@@ -140,7 +141,7 @@ class CallsHangBehindStuckWorkTest {
     assertEquals(Done.getInstance(), calls.get("flush(fresh)").join());
     assertNotNull(calls.get("destroy(deadline)").join());
 
-    gate.openForever();
+    gate.open();
     assertFalse(result(cancelSyncStuck));
     assertEquals(Done.getInstance(), result(flushStuck));
     assertEquals(Done.getInstance(), result(flushWorker));

@@ -2,11 +2,12 @@ package io.kworker.regression;
 
 import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kworker.KWorker;
 import io.kworker.Work;
-import io.kworker.testing.Await;
+import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -14,22 +15,22 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, item 10. Behind one long run, works that were queued and then cancelled stayed reachable
- * until the long run returned: the lane kept every revoked instance in its queue, and each instance
- * kept its work and whatever the work captured (48 bytes per queue+cancel cycle, plus the work). A
- * successful cancel must let the work and what it captured be collected, as
- * {@code ScheduledThreadPoolExecutor} with {@code removeOnCancel} does, and the lane's queue must not
+ * Fixed in 23abb20 (the heap growth already in 6e218a9): behind one long run, works that were queued and
+ * then cancelled stayed reachable until the long run returned: the lane kept every revoked instance in its
+ * queue, and each instance kept its work and whatever the work captured (48 bytes per queue+cancel cycle,
+ * plus the work); even once revoked instances left the queue, the last one still held its work as the
+ * queue's tail. Guards that a successful cancel lets the work and what it captured be collected, as
+ * {@code ScheduledThreadPoolExecutor} with {@code removeOnCancel} does, and that the lane's queue does not
  * grow with cancelled instances.
  *
- * <p>No timing: the long run is held by a latch for the whole check (and checked to be still running); collection is observed with
- * {@link WeakReference}s after {@code System.gc()}, retried a bounded number of times.
+ * <p>No timing: the long run is held by a {@link Gate} for the whole check (and checked to be still
+ * running); collection is observed with {@link WeakReference}s after {@code System.gc()}, retried a bounded
+ * number of times.
  */
 class CancelledWorksRetainedBehindLongRunTest {
   static final WorkerTestKit kit = WorkerTestKit.create();
@@ -42,40 +43,40 @@ class CancelledWorksRetainedBehindLongRunTest {
 
   /** One work with a 16 MB captured payload, queued and cancelled 1,000 times behind a long run. */
   @Test
-  void cancelledWorkAndItsPayloadStayReachableBehindALongRun() {
+  void aCancelledWorkAndItsPayloadAreCollectableBehindALongRun() {
     KWorker worker = kit.newWorker("retain-one");
-    LongRun gate = new LongRun();
+    Gate gate = new Gate();
     try {
       result(worker.queue(Work.of("long-run", w -> gate.pass())));
       gate.awaitEntered();
       List<WeakReference<Object>> refs = queueAndCancelOneWork(worker, 1_000);
       moveOn(worker);
       int left = uncollected(refs);
-      gate.assertStillRunning();
+      assertFalse(gate.anyRunLeft(), "the long run returned before the check: the test proves nothing");
       assertEquals(0, left, "the work cancelled 1,000 times (and its 16 MB payload) is still reachable while "
           + "the long run goes on: " + left + " of " + refs.size() + " weak references not cleared");
     } finally {
-      gate.openForever();
+      gate.open();
     }
     result(worker.flush());
   }
 
   /** 10,000 distinct works, each capturing a 64-byte array, queued and cancelled behind a long run. */
   @Test
-  void tenThousandCancelledWorksStayReachableBehindALongRun() {
+  void tenThousandCancelledWorksAreCollectableBehindALongRun() {
     KWorker worker = kit.newWorker("retain-many");
-    LongRun gate = new LongRun();
+    Gate gate = new Gate();
     try {
       result(worker.queue(Work.of("long-run", w -> gate.pass())));
       gate.awaitEntered();
       List<WeakReference<Object>> refs = queueAndCancelManyWorks(worker, 10_000);
       moveOn(worker);
       int left = uncollected(refs);
-      gate.assertStillRunning();
+      assertFalse(gate.anyRunLeft(), "the long run returned before the check: the test proves nothing");
       assertEquals(0, left, left + " of 10,000 cancelled works (or their 64-byte payloads) are still "
           + "reachable while the long run goes on");
     } finally {
-      gate.openForever();
+      gate.open();
     }
     result(worker.flush());
   }
@@ -86,9 +87,9 @@ class CancelledWorksRetainedBehindLongRunTest {
    * stays queued costs about 48 bytes, so 24 MB in all.
    */
   @Test
-  void queueCancelCyclesBehindALongRunGrowTheHeap() {
+  void queueCancelCyclesBehindALongRunDoNotGrowTheHeap() {
     KWorker worker = kit.newWorker("retain-heap");
-    LongRun gate = new LongRun();
+    Gate gate = new Gate();
     try {
       result(worker.queue(Work.of("long-run", w -> gate.pass())));
       gate.awaitEntered();
@@ -98,11 +99,11 @@ class CancelledWorksRetainedBehindLongRunTest {
       cycle(worker, work, 500_000);
       long after = usedAfterGc();
       long grown = after - before;
-      gate.assertStillRunning();
+      assertFalse(gate.anyRunLeft(), "the long run returned before the check: the test proves nothing");
       assertTrue(grown < 8L << 20, "500,000 queue+cancel cycles behind a long run grew the heap by "
           + (grown >> 10) + " KB (" + (grown / 500_000.0) + " bytes per cycle)");
     } finally {
-      gate.openForever();
+      gate.open();
     }
     result(worker.flush());
   }
@@ -171,36 +172,6 @@ class CancelledWorksRetainedBehindLongRunTest {
       min = Math.min(min, memory.getHeapMemoryUsage().getUsed());
     }
     return min;
-  }
-
-  /** A run held until the test releases it (or, if the test dies, for at most 5 minutes). */
-  private static final class LongRun {
-    private final CountDownLatch started = new CountDownLatch(1);
-    private final CountDownLatch release = new CountDownLatch(1);
-    private volatile boolean returned;
-
-    void pass() {
-      started.countDown();
-      try {
-        release.await(5, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        returned = true;
-      }
-    }
-
-    void awaitEntered() {
-      Await.await(started);
-    }
-
-    void assertStillRunning() {
-      assertTrue(!returned, "the long run returned before the check: the test proves nothing");
-    }
-
-    void openForever() {
-      release.countDown();
-    }
   }
 
   private static volatile int sink;

@@ -4,39 +4,40 @@ import static io.kworker.testing.Await.result;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.QuietExpected;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, "Also", second point. A worker or work name with a newline (or another control character)
- * went verbatim into log lines, so a name could fake a whole log line. Control characters must be
- * escaped where names are logged; the name stays recognisable.
+ * Fixed in 6e218a9 (the remaining messages in 276fadc): a worker or work name with a newline (or another
+ * control character) went verbatim into log lines, so a name could fake a whole log line. Guards that the
+ * lines kworker logs about such names are each one line with no control character, as the project's
+ * logback pattern prints them, and that the names stay recognisable.
  */
 class ControlCharactersInNamesTest {
   static {
     org.slf4j.LoggerFactory.getLogger(ControlCharactersInNamesTest.class); // SLF4J ready before Akka logs
   }
 
-  static final ActorTestKit testKit = ActorTestKit.create();
+  static final WorkerTestKit kit = WorkerTestKit.create();
 
   @AfterAll
   static void shutdown() {
-    testKit.shutdownTestKit();
+    kit.shutdown();
   }
 
   /** A failing work named "evil\nFAKE LINE": its ERROR line carries an escaped name, on one line. */
   @Test
-  void failingWorkNamedWithANewlineFakesALogLine() {
-    KWorker worker = KWorker.create(testKit.system(), "plain-worker");
+  void aFailingWorkNamedWithANewlineIsLoggedOnOneLine() {
+    KWorker worker = kit.namedWorker("plain-worker");
     try (LogCapture log = LogCapture.open()) {
       result(worker.queue(Work.of("evil\nFAKE LINE", w -> {
         throw new IllegalStateException("boom " + QuietExpected.MARK);
@@ -61,9 +62,9 @@ class ControlCharactersInNamesTest {
    * them (the thread's name included), with no control character.
    */
   @Test
-  void workerNamedWithControlCharactersFakesALogLine() {
+  void aWorkerNamedWithControlCharactersLogsOneLineEach() {
     String name = "evil\r\nFAKE WORKER\u001b[31m\u0007";
-    KWorker worker = KWorker.create(testKit.system(), name);
+    KWorker worker = kit.namedWorker(name);
     try (LogCapture log = LogCapture.open()) {
       result(worker.queue(Work.of("fails", w -> {
         throw new IllegalStateException("boom " + QuietExpected.MARK);

@@ -25,10 +25,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 10, item 3: a cancelSync grace beyond Akka's scheduler range (300 days, ChronoUnit.FOREVER)
- * means "never interrupt": the cancel waits for the running work to return and answers once, on the
- * façade and through the protocol, instead of failing at once with "too far in future" (and, through
- * the protocol, answering a second time when the run ends).
+ * Fixed in 6e218a9: a cancelSync grace beyond Akka's scheduler range (300 days, ChronoUnit.FOREVER)
+ * failed at once with "too far in future" and, through the protocol, then answered a second time when
+ * the run ended. Guards that such a grace means "never interrupt": the cancel waits for the running
+ * work to return and answers once, on the façade and through the protocol.
  */
 class HugeCancelGraceTest {
   private static final WorkerTestKit KIT = WorkerTestKit.create();
@@ -96,7 +96,7 @@ class HugeCancelGraceTest {
       w.ref().tell(new KWorker.CancelSync(run.work, grace, probe.getRef()));
       Await.until("the cancel was served", () -> result(w.status(run.work)).canceling() == 1);
       run.release.countDown();
-      StatusReply<Boolean> reply = probe.receiveMessage(Support.ASK_TIMEOUT);
+      StatusReply<Boolean> reply = probe.receiveMessage(WorkerTestKit.ASK_TIMEOUT);
       assertTrue(reply.isSuccess(), () -> "CancelSync(work [long-run], " + grace + ") on worker [" + w.name()
           + "] must wait for the run and answer false, not fail: " + reply.getError());
       assertFalse(reply.getValue(), "the work was only running");

@@ -23,9 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 10, item 4: destroy(deadline) with a deadline beyond Akka's scheduler range (300 days,
- * ChronoUnit.FOREVER) behaves as destroy(): queueing is refused from then on, the running work and the
- * queued ones run, and the report says it completed. Today it fails at once and destroys nothing.
+ * Fixed in 6e218a9: destroy(deadline) with a deadline beyond Akka's scheduler range (300 days,
+ * ChronoUnit.FOREVER) failed at once and destroyed nothing. Guards that it behaves as destroy(), on the
+ * façade and through the protocol: queueing is refused from then on, the running work and the queued ones
+ * run, and the report says it completed.
  */
 class HugeDestroyDeadlineTest {
   private static final WorkerTestKit KIT = WorkerTestKit.create();
@@ -50,9 +51,8 @@ class HugeDestroyDeadlineTest {
   @MethodSource("hugeDeadlines")
   void destroyWithinADeadlineBeyondTheSchedulerRangeThroughTheProtocolBehavesAsDestroy(Duration deadline) {
     // the late queue goes through the protocol too: the façade and the protocol are two channels
-    destroysAsDestroy("huge-deadline-protocol", deadline, (w, d) -> Support.<DestroyReport>ask(
-        KIT.testKit().system(), w.ref(), r -> new KWorker.DestroyWithin(d, r)),
-        (w, late) -> Support.<Boolean>ask(KIT.testKit().system(), w.ref(), r -> new KWorker.Queue(late, r)));
+    destroysAsDestroy("huge-deadline-protocol", deadline, (w, d) -> KIT.<DestroyReport>ask(w, r -> new KWorker.DestroyWithin(d, r)),
+        (w, late) -> KIT.<Boolean>ask(w, r -> new KWorker.Queue(late, r)));
   }
 
   private void destroysAsDestroy(String prefix, Duration deadline,
@@ -64,7 +64,7 @@ class HugeDestroyDeadlineTest {
     Work queued = rec.work("queued");
     try {
       assertTrue(result(w.queue(Work.of("running", gate::pass))));
-      gate.awaitStarted();
+      gate.awaitEntered();
       assertTrue(result(w.queue(queued)));
       CompletionStage<DestroyReport> destroyed = destroy.apply(w, deadline);
       CompletionStage<Boolean> late = queue.apply(w, Work.of("late", () -> { }));

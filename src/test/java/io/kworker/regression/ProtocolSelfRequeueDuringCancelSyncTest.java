@@ -24,14 +24,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, item 1: a protocol command sent from inside a running work (on the worker's thread) is a
+ * Fixed in 6e218a9: a protocol command sent from inside a running work (on the worker's thread) was not a
  * call of that run, as the same façade call is. A self-requeue sent with {@code ref().tell} while a
- * cancelSync waits for the run must be refused (kernel: "on return, the work is guaranteed to be not
- * pending or executing"), and chained queueing through the protocol during {@code drain()} must be
- * accepted and drained.
+ * cancelSync waited for the run was accepted, so the work was pending again after the cancel had returned
+ * (kernel: "on return, the work is guaranteed to be not pending or executing"), and chained queueing
+ * through the protocol during {@code drain()} was refused. Guards that such a self-requeue (Queue,
+ * QueueDelayed with a zero or a long delay) is refused and ModDelayed changes nothing, as on the façade,
+ * and that chained queueing through the protocol during a drain is accepted and drained.
  *
- * <p>The requeue races the run's end on the current code, so each scenario runs several rounds on one
- * worker; every round must hold.
+ * <p>The requeue raced the run's end, so each scenario runs several rounds on one worker; every round must
+ * hold.
  */
 class ProtocolSelfRequeueDuringCancelSyncTest {
   private static final int ROUNDS = 20;
@@ -72,7 +74,7 @@ class ProtocolSelfRequeueDuringCancelSyncTest {
         (self, r) -> new KWorker.ModDelayed(self, Duration.ofHours(1), r), true);
   }
 
-  /** Guard for the fix (passes on the current code): the façade's self-requeue is refused. */
+  /** The façade's self-requeue during cancelSync is refused too (the rule the protocol now follows). */
   @Test
   void selfRequeueThroughTheFacadeDuringCancelSyncIsRefused() {
     KWorker w = KIT.newWorker("facade-requeue");
@@ -87,7 +89,7 @@ class ProtocolSelfRequeueDuringCancelSyncTest {
         }
       });
       assertTrue(result(w.queue(work)));
-      gate.awaitStarted();
+      gate.awaitEntered();
       CompletionStage<Boolean> cancel = w.cancelSync(work);
       assertEquals(1, result(w.status(work)).canceling(), "the cancel waits for the run");
       gate.open();
@@ -111,10 +113,10 @@ class ProtocolSelfRequeueDuringCancelSyncTest {
     CompletableFuture<CompletionStage<Boolean>> answer = new CompletableFuture<>();
     Work first = Work.of("first", self -> {
       gate.pass();
-      answer.complete(Support.ask(KIT.testKit().system(), w.ref(), r -> new KWorker.Queue(chained, r)));
+      answer.complete(KIT.ask(w, r -> new KWorker.Queue(chained, r)));
     });
     assertTrue(result(w.queue(first)));
-    gate.awaitStarted();
+    gate.awaitEntered();
     CompletionStage<Done> drain = w.drain();
     assertFalse(result(w.queue(Work.of("outsider", () -> { }))), "draining: queueing from outside is refused");
     gate.open();
@@ -137,11 +139,11 @@ class ProtocolSelfRequeueDuringCancelSyncTest {
         if (runs.incrementAndGet() == 1) {
           gate.pass();
           // sent on the worker's thread, during the run, as ref().tell(new KWorker.Queue(self, replyTo))
-          requeue.complete(Support.ask(KIT.testKit().system(), w.ref(), r -> command.apply(self, r)));
+          requeue.complete(KIT.ask(w, r -> command.apply(self, r)));
         }
       });
       assertTrue(result(w.queue(work)));
-      gate.awaitStarted();
+      gate.awaitEntered();
       CompletionStage<Boolean> cancel = w.cancelSync(work);
       assertEquals(1, result(w.status(work)).canceling(), "the cancel waits for the run");
       gate.open();

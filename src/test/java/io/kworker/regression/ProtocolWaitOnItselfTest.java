@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * Issue 10, item 2: from inside a work, asking its own worker for a wait that could only end after the
- * work returns (cancel-sync or flush of itself, and as the README lists them, disable-sync of itself,
- * flush(), drain(), destroy()) fails at once with an IllegalStateException naming the worker and the
- * work, as the façade does, instead of waiting until the asker's timeout.
+ * Fixed in 6e218a9: from inside a work, asking its own worker through the protocol for a wait that could
+ * only end after the work returns (cancel-sync or flush of itself, and as the README lists them,
+ * disable-sync of itself, flush(), drain(), destroy()) waited until the asker's timeout. Guards that each
+ * fails at once with an IllegalStateException naming the worker and the work, as the façade does.
  *
  * <p>The work waits for the answer while it runs (bounded by the ask timeout): only an answer that
  * arrives during the run is "at once".
@@ -77,9 +77,9 @@ class ProtocolWaitOnItselfTest {
     CompletableFuture<Object> answerDuringRun = new CompletableFuture<>();
     Work work = Work.of("asker", self -> {
       CompletableFuture<Object> answer =
-          Support.ask(KIT.testKit().system(), w.ref(), message.apply(w, self)).toCompletableFuture();
+          KIT.ask(w, message.apply(w, self)).toCompletableFuture();
       try {
-        // the ask itself times out after Support.ASK_TIMEOUT; this bound is only a backstop
+        // the ask itself times out after WorkerTestKit.ASK_TIMEOUT; this bound is only a backstop
         answerDuringRun.complete(answer.get(3 * Await.LONG_SECONDS, TimeUnit.SECONDS));
       } catch (ExecutionException e) {
         answerDuringRun.complete(e.getCause());

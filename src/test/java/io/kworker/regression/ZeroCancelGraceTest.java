@@ -23,11 +23,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, item 5: one rule for a zero grace, on both paths: cancelSync(work, Duration.ZERO) and the
- * protocol's CancelSync(work, Duration.ZERO, replyTo) interrupt the running work at once (and still
- * complete only when it has returned); the protocol's two-argument CancelSync(work, replyTo) is the
- * kernel-exact cancel and never interrupts. (The lateness of a 1 ms grace is not tested here: no timing
- * assertions.)
+ * Fixed in 6e218a9: a zero grace meant two things: cancelSync(work, Duration.ZERO) on the façade
+ * interrupted the running work at once, the protocol's CancelSync(work, Duration.ZERO, replyTo) did not.
+ * Guards one rule on both paths: a zero grace interrupts at once (and the cancel still completes only when
+ * the work has returned, the interrupt kept to that run), and the protocol's two-argument CancelSync(work,
+ * replyTo) is the kernel-exact cancel and never interrupts. (The lateness of a 1 ms grace is not tested
+ * here: no timing assertions.)
  */
 class ZeroCancelGraceTest {
   private static final WorkerTestKit KIT = WorkerTestKit.create();
@@ -56,7 +57,7 @@ class ZeroCancelGraceTest {
     });
   }
 
-  /** Guard for the fix (passes on the current code): the façade's zero grace interrupts. */
+  /** The façade's zero grace interrupts at once. */
   @Test
   void zeroGraceCancelSyncOnTheFacadeInterruptsAtOnce() {
     zeroGraceInterrupts("zero-grace-facade", (w, work) -> w.cancelSync(work, Duration.ZERO));
@@ -64,12 +65,11 @@ class ZeroCancelGraceTest {
 
   @Test
   void zeroGraceCancelSyncThroughTheProtocolInterruptsAtOnce() {
-    zeroGraceInterrupts("zero-grace-protocol", (w, work) -> Support.<Boolean>ask(KIT.testKit().system(),
-        w.ref(), r -> new KWorker.CancelSync(work, Duration.ZERO, r)));
+    zeroGraceInterrupts("zero-grace-protocol", (w, work) -> KIT.<Boolean>ask(w, r -> new KWorker.CancelSync(work, Duration.ZERO, r)));
   }
 
   /**
-   * Guard for the fix (passes on the current code): CancelSync(work, replyTo) never interrupts. Before
+   * CancelSync(work, replyTo) never interrupts. Before
    * the work is let go, a 1 ms timer armed after the cancel has fired: a zero-grace interrupt, had one
    * been scheduled, would have been due before it.
    */
@@ -81,7 +81,7 @@ class ZeroCancelGraceTest {
     try {
       assertTrue(result(w.queue(run.work)));
       Await.await(run.started);
-      cancel = Support.ask(KIT.testKit().system(), w.ref(), r -> new KWorker.CancelSync(run.work, r));
+      cancel = KIT.ask(w, r -> new KWorker.CancelSync(run.work, r));
       Await.until("the cancel was served", () -> result(w.status(run.work)).canceling() == 1);
       DelayedWork tick = DelayedWork.of("tick", () -> { });
       assertTrue(result(w.queueDelayed(tick, Duration.ofMillis(1))));

@@ -1,6 +1,6 @@
 package io.kworker.stress;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import io.kworker.testing.WorkerTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
  * {@code -Dkworker.stress.threads=} and {@code -Dkworker.seed=} apply here too.
  */
 class StressShortTest {
-  private static final ActorTestKit KIT = ActorTestKit.create("stressshort");
+  private static final WorkerTestKit KIT = WorkerTestKit.create("stressshort");
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** Under a few seconds of contention on a few works, the history satisfies the cancel, conservation, ordering, flush and liveness invariants. */
@@ -22,7 +22,7 @@ class StressShortTest {
     runFor(KIT, Double.parseDouble(System.getProperty("kworker.stress.short.seconds", "3")), 1.5, "stress-short");
   }
 
-  static void runFor(ActorTestKit kit, double seconds, double roundSeconds, String name)
+  static void runFor(WorkerTestKit kit, double seconds, double roundSeconds, String name)
       throws InterruptedException {
     int threads = Integer.getInteger("kworker.stress.threads", 4);
     long seed = Long.getLong("kworker.seed", System.nanoTime());

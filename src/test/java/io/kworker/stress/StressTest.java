@@ -1,6 +1,6 @@
 package io.kworker.stress;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import io.kworker.testing.WorkerTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("stress")
 class StressTest {
-  private static final ActorTestKit KIT = ActorTestKit.create("stress");
+  private static final WorkerTestKit KIT = WorkerTestKit.create("stress");
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** Under minutes of contention on a few works, the history satisfies the cancel, conservation, ordering, flush and liveness invariants. */

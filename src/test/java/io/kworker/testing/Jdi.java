@@ -1,5 +1,7 @@
 package io.kworker.testing;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.sun.jdi.Bootstrap;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.connect.AttachingConnector;
@@ -10,11 +12,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * For the review tests that pin threads at exact lines with JDI breakpoints on their own JVM (run with
- * the JDWP agent by the pom's {@code jdwp-review} execution).
+ * For the tests that pin threads at exact lines with JDI breakpoints on their own JVM. They carry the tag
+ * {@value #TAG}: the pom's default test run leaves them out, and its {@code jdi} execution runs them in a
+ * JVM of their own with the JDWP agent, whose port it passes as {@code -D}{@value #PORT_PROPERTY}.
  */
 public final class Jdi {
+  /** The JUnit tag of the tests that need the JDWP agent. */
+  public static final String TAG = "jdi";
+  /** The system property that gives the JDWP agent's port on 127.0.0.1. */
+  public static final String PORT_PROPERTY = "kworker.jdwp.port";
+
   private Jdi() {}
+
+  /** The JDWP agent's port; the test is skipped (an assumption fails) if this JVM runs without the agent. */
+  public static String port() {
+    String port = System.getProperty(PORT_PROPERTY);
+    assumeTrue(port != null, "needs the JDWP agent: run by the pom's jdi execution, which sets -D" + PORT_PROPERTY);
+    return port;
+  }
 
   /** Attaches to this very JVM's JDWP agent, listening on {@code port} of 127.0.0.1. */
   public static VirtualMachine attach(String port) throws Exception {

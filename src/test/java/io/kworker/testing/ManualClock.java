@@ -3,7 +3,11 @@ package io.kworker.testing;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Adapter;
 import akka.testkit.ExplicitlyTriggeredScheduler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * {@code ManualTime.timePasses} without the 100 ms real sleep that Akka 2.6 starts it with: a no-op task
@@ -27,10 +31,29 @@ public final class ManualClock {
     return (ExplicitlyTriggeredScheduler) Adapter.toClassic(system).scheduler();
   }
 
-  /** Tasks still scheduled whose runnable's class has this fully qualified name. */
-  public static long scheduledOf(ActorSystem<?> system, String className) {
-    java.util.Map<?, ?> scheduled = scheduler(system).akka$testkit$ExplicitlyTriggeredScheduler$$scheduled();
-    // Item is private to Akka; its case-class toString shows the runnable as ClassName@hash
-    return scheduled.keySet().stream().filter(item -> item.toString().contains(className + "@")).count();
+  /**
+   * Tasks still scheduled whose runnable matches {@code runnable}. Pass a type test on kworker's own class
+   * (io.kworker.internal.Internals.TIMER), never a class name: a rename must fail to compile, not turn a
+   * count into 0.
+   */
+  public static long scheduledOf(ActorSystem<?> system, Predicate<Object> runnable) {
+    Map<?, ?> scheduled = scheduler(system).akka$testkit$ExplicitlyTriggeredScheduler$$scheduled();
+    return scheduled.keySet().stream().map(ManualClock::runnableOf).filter(runnable).count();
+  }
+
+  /**
+   * The task of one of the scheduler's items. Akka's {@code Item} is a private class (not a case class, so
+   * no {@code scala.Product}, and its {@code toString} is Object's): its public accessor is called by
+   * reflection, and an Akka without it fails loudly.
+   */
+  private static Object runnableOf(Object item) {
+    try {
+      Method runnable = item.getClass().getMethod("runnable");
+      return runnable.invoke(item);
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      throw new AssertionError("Akka's manual scheduler keeps its tasks differently: " + item.getClass(), e);
+    } catch (InvocationTargetException e) {
+      throw new AssertionError(e.getCause());
+    }
   }
 }
