@@ -7,6 +7,19 @@ import io.kworker.WorkStatus;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
+import static io.kworker.internal.Op.Admission.BINDS;
+import static io.kworker.internal.Op.Admission.BOUND;
+import static io.kworker.internal.Op.Admission.QUEUEING;
+import static io.kworker.internal.Op.Admission.WORKER;
+import static io.kworker.internal.Op.Duration.DEADLINE;
+import static io.kworker.internal.Op.Duration.DELAY;
+import static io.kworker.internal.Op.Duration.GRACE;
+import static io.kworker.internal.Op.Duration.NONE;
+import static io.kworker.internal.Op.WaitsOn.ITS_RUN;
+import static io.kworker.internal.Op.WaitsOn.NOTHING;
+import static io.kworker.internal.Op.WaitsOn.SEES_ITS_RUN;
+import static io.kworker.internal.Op.WaitsOn.THE_LANE;
+
 /**
  * The operations a worker serves, one row each: what each targets, how it is admitted, what its
  * duration means, what it answers on a work this worker does not know or on a worker that is gone,
@@ -18,24 +31,35 @@ import java.util.function.Function;
  * <p>INTERNAL API.
  */
 public enum Op {
-  //                 façade name        admission           duration         closed waits on   idle answer (null:     settled answer         effect
-  //                                                                                           refused when closed)
-  QUEUE(             "queue",           Admission.QUEUEING, Duration.NONE,   WaitsOn.NOTHING,  null,                  null,                  WorkerBehavior::queue),
-  QUEUE_DELAYED(     "queueDelayed",    Admission.QUEUEING, Duration.DELAY,  WaitsOn.NOTHING,  null,                  null,                  WorkerBehavior::queue),
-  MOD_DELAYED(       "modDelayed",      Admission.QUEUEING, Duration.DELAY,  WaitsOn.NOTHING,  null,                  null,                  WorkerBehavior::mod),
-  ENABLE_AND_QUEUE(  "enableAndQueue",  Admission.QUEUEING, Duration.NONE,   WaitsOn.NOTHING,  null,                  null,                  WorkerBehavior::enable),
-  FLUSH_WORK(        "flush",           Admission.BOUND,    Duration.NONE,   WaitsOn.ITS_RUN,  r -> Done.getInstance(), r -> Done.getInstance(), WorkerBehavior::flushWork),
-  FLUSH_DELAYED(     "flushDelayed",    Admission.BOUND,    Duration.NONE,   WaitsOn.ITS_RUN,  r -> r.waited,         r -> Boolean.TRUE,     WorkerBehavior::flushDelayed),
-  CANCEL(            "cancel",          Admission.BOUND,    Duration.NONE,   WaitsOn.NOTHING,  r -> r.removed,        null,                  WorkerBehavior::cancel),
-  CANCEL_SYNC(       "cancelSync",      Admission.BOUND,    Duration.GRACE,  WaitsOn.ITS_RUN,  r -> r.removed,        r -> r.removed,        WorkerBehavior::cancel),
-  DISABLE(           "disable",         Admission.BINDS,    Duration.NONE,   WaitsOn.NOTHING,  r -> r.removed,        null,                  WorkerBehavior::disable),
-  DISABLE_SYNC(      "disableSync",     Admission.BINDS,    Duration.NONE,   WaitsOn.ITS_RUN,  r -> r.removed,        r -> r.removed,        WorkerBehavior::disable),
-  ENABLE(            "enable",          Admission.BINDS,    Duration.NONE,   WaitsOn.NOTHING,  r -> Boolean.TRUE,     null,                  WorkerBehavior::enable),
-  STATE(             "status",          Admission.BOUND,    Duration.NONE,   WaitsOn.SEES_ITS_RUN, Op::idleStatus,        null,                  WorkerBehavior::status),
-  FLUSH_WORKER(      "flush()",         Admission.WORKER,   Duration.NONE,   WaitsOn.THE_LANE, r -> Done.getInstance(), r -> Done.getInstance(), WorkerBehavior::flushWorker),
-  DRAIN(             "drain",           Admission.WORKER,   Duration.NONE,   WaitsOn.THE_LANE, r -> Done.getInstance(), null,                WorkerBehavior::drain),
-  DESTROY(           "destroy",         Admission.WORKER,   Duration.NONE,   WaitsOn.THE_LANE, r -> Done.getInstance(), null,                WorkerBehavior::destroy),
-  DESTROY_REPORT(    "destroy(deadline)", Admission.WORKER, Duration.DEADLINE, WaitsOn.THE_LANE, r -> DestroyReport.EMPTY, null,              WorkerBehavior::destroy);
+  //                façade name          admission  duration  a closed worker  idle answer   settled answer  effect
+  //                                                          waits on         (null: refused (null: does not
+  //                                                                           when closed)   wait, or decides)
+  QUEUE(            "queue",             QUEUEING,  NONE,     NOTHING,         null,          null,           WorkerBehavior::queue),
+  QUEUE_DELAYED(    "queueDelayed",      QUEUEING,  DELAY,    NOTHING,         null,          null,           WorkerBehavior::queue),
+  MOD_DELAYED(      "modDelayed",        QUEUEING,  DELAY,    NOTHING,         null,          null,           WorkerBehavior::mod),
+  ENABLE_AND_QUEUE( "enableAndQueue",    QUEUEING,  NONE,     NOTHING,         null,          null,           WorkerBehavior::enable),
+  FLUSH_WORK(       "flush",             BOUND,     NONE,     ITS_RUN,         A.DONE,        A.DONE,         WorkerBehavior::flushWork),
+  FLUSH_DELAYED(    "flushDelayed",      BOUND,     NONE,     ITS_RUN,         A.WAITED,      A.TRUE,         WorkerBehavior::flushDelayed),
+  CANCEL(           "cancel",            BOUND,     NONE,     NOTHING,         A.REMOVED,     null,           WorkerBehavior::cancel),
+  CANCEL_SYNC(      "cancelSync",        BOUND,     GRACE,    ITS_RUN,         A.REMOVED,     A.REMOVED,      WorkerBehavior::cancel),
+  DISABLE(          "disable",           BINDS,     NONE,     NOTHING,         A.REMOVED,     null,           WorkerBehavior::disable),
+  DISABLE_SYNC(     "disableSync",       BINDS,     NONE,     ITS_RUN,         A.REMOVED,     A.REMOVED,      WorkerBehavior::disable),
+  ENABLE(           "enable",            BINDS,     NONE,     NOTHING,         A.TRUE,        null,           WorkerBehavior::enable),
+  STATE(            "status",            BOUND,     NONE,     SEES_ITS_RUN,    A.IDLE_STATUS, null,           WorkerBehavior::status),
+  FLUSH_WORKER(     "flush()",           WORKER,    NONE,     THE_LANE,        A.DONE,        A.DONE,         WorkerBehavior::flushWorker),
+  DRAIN(            "drain",             WORKER,    NONE,     THE_LANE,        A.DONE,        null,           WorkerBehavior::drain),
+  DESTROY(          "destroy",           WORKER,    NONE,     THE_LANE,        A.DONE,        null,           WorkerBehavior::destroy),
+  DESTROY_REPORT(   "destroy(deadline)", WORKER,    DEADLINE, THE_LANE,        A.EMPTY_REPORT, null,          WorkerBehavior::destroy);
+
+  /** The answers of the table. */
+  private static final class A {
+    static final Function<Request, Object> DONE = r -> Done.getInstance();
+    static final Function<Request, Object> TRUE = r -> Boolean.TRUE;
+    static final Function<Request, Object> REMOVED = r -> r.removed;
+    static final Function<Request, Object> WAITED = r -> r.waited;
+    static final Function<Request, Object> IDLE_STATUS = r -> WorkStatus.idle((Work) r.work);
+    static final Function<Request, Object> EMPTY_REPORT = r -> DestroyReport.EMPTY;
+  }
 
   /** How a call gets to its effect. */
   enum Admission {
@@ -127,7 +151,4 @@ public enum Op {
     return idle.apply(r);
   }
 
-  private static Object idleStatus(Request r) {
-    return WorkStatus.idle((Work) r.work);
-  }
 }
