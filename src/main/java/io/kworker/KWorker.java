@@ -361,17 +361,21 @@ public final class KWorker {
     return call(Op.DESTROY_REPORT, null, deadline);
   }
 
-  private <T> CompletionStage<T> call(Op op, Work work) {
-    return call(op, work, Duration.ZERO);
+  /** Every façade method: the call as its row of {@link Op} says. */
+  private <T> CompletionStage<T> call(Op op, Work work, Duration duration) {
+    long nanos = op.nanos(duration); // first: a bad duration fails before the work is looked at
+    return call(op, work, nanos);
   }
 
-  /** Every façade method: the call as its row of {@link Op} says. */
+  private <T> CompletionStage<T> call(Op op, Work work) {
+    return call(op, work, 0L);
+  }
+
   @SuppressWarnings("unchecked")
-  private <T> CompletionStage<T> call(Op op, Work work, Duration duration) {
+  private <T> CompletionStage<T> call(Op op, Work work, long nanos) {
     if (work == null && op.perWork()) {
       throw new NullPointerException("work is null (" + op.methodName() + " on worker [" + handle.logName() + "])");
     }
-    long nanos = op.nanos(duration);
     return (CompletionStage<T>) (CompletionStage<?>) handle.call(op, (KthreadWork) work, nanos);
   }
 
