@@ -1,7 +1,8 @@
 package io.kworker.internal;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The worker actor's armed works, the kernel's {@code delayed_work_list}: an intrusive doubly linked
@@ -11,9 +12,6 @@ import java.util.List;
  * <p>INTERNAL API.
  */
 final class ArmedWorks {
-  /** How many names {@link #names} gives before it says how many more there are. */
-  static final int SHOWN = 5;
-
   private Timer first;
   private int size;
 
@@ -50,15 +48,9 @@ final class ArmedWorks {
     return size;
   }
 
-  /** The works of the first few armed timers, for one log line about all of them. */
+  /** The names of the first few armed works, for one log line about all of them. */
   List<String> names() {
-    List<String> names = new ArrayList<>();
-    for (Timer tm = first; tm != null && names.size() < SHOWN; tm = tm.next) {
-      names.add(((KthreadWork) tm.subject).logName());
-    }
-    if (size > SHOWN) {
-      names.add("... " + (size - SHOWN) + " more");
-    }
-    return names;
+    return Names.firstFew(Stream.iterate(first, Objects::nonNull, tm -> tm.next).map(tm -> tm.subject).iterator(),
+        size);
   }
 }

@@ -1,5 +1,10 @@
 package io.kworker.internal;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+
 /**
  * Names as they go into log lines, MDC values, thread names and error messages: control characters
  * (and the Unicode line separators) escaped, so that a worker or work name cannot fake a log line.
@@ -7,7 +12,27 @@ package io.kworker.internal;
  * <p>INTERNAL API.
  */
 public final class Names {
+  /** How many names {@link #firstFew} gives before it says how many more there are. */
+  static final int SHOWN = 5;
+
   private Names() {}
+
+  /** The names of the first few {@code works}, then how many more. */
+  static List<String> firstFew(Collection<?> works) {
+    return firstFew(works.iterator(), works.size());
+  }
+
+  /** The names of the first few of {@code count} works, then how many more: for one log line about all. */
+  static List<String> firstFew(Iterator<?> works, int count) {
+    List<String> names = new ArrayList<>(SHOWN + 1);
+    while (names.size() < SHOWN && works.hasNext()) {
+      names.add(((KthreadWork) works.next()).logName());
+    }
+    if (count > SHOWN) {
+      names.add("... " + (count - SHOWN) + " more");
+    }
+    return names;
+  }
 
   /** {@code name} itself if it has nothing to escape (the usual case: no copy), else an escaped copy. */
   public static String safe(String name) {

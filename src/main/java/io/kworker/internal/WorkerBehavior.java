@@ -636,7 +636,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
       return;
     }
     LOG.warn("Worker [{}] missed its destroy deadline: still running {}, discarded without running {}",
-        handle.logName(), names(running), names(discarded));
+        handle.logName(), Names.firstFew(running), Names.firstFew(discarded));
     destroyReport = new DestroyReport(false, running, discarded);
     state = STOPPING;
   }
@@ -678,7 +678,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     }
     if (!dropped.isEmpty()) {
       LOG.warn("Worker [{}] stopped while {} work(s) were queued: they will not run: {}", handle.logName(),
-          dropped.size(), names(dropped));
+          dropped.size(), Names.firstFew(dropped));
     }
     // 5. No grace or deadline timer outlives the actor (waiters the lane took included).
     for (Request r : List.copyOf(timed)) {
@@ -710,18 +710,6 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     for (Timer tm = armed.first(); tm != null; tm = armed.first()) {
       countCancelled(disarm((KthreadWork) tm.subject));
     }
-  }
-
-  /** The first few names of {@code works}, for one log line about many. */
-  private static List<String> names(List<Work> works) {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < Math.min(works.size(), ArmedWorks.SHOWN); i++) {
-      names.add(((KthreadWork) works.get(i)).logName());
-    }
-    if (works.size() > ArmedWorks.SHOWN) {
-      names.add("... " + (works.size() - ArmedWorks.SHOWN) + " more");
-    }
-    return names;
   }
 
   // ---------------------------------------------------------------- helpers

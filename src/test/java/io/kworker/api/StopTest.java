@@ -8,15 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.Behaviors;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
+import io.kworker.WorkState;
+import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import io.kworker.testing.WorkerTestKit.SpawnedWorker;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -100,5 +107,64 @@ class StopTest {
     assertEquals(Done.getInstance(), result(flush));
     assertTrue(Await.failure(late) instanceof RejectedExecutionException);
     Await.until("thread ends", () -> !WorkerTestKit.threadAlive("kworker/doomed"));
+  }
+  /**
+   * Calls still in the worker's inbox when its actor stops are answered as on a stopped worker, and so is
+   * a protocol cancelSync whose run ended while the actor could not run (the lane's word that the run was
+   * over, carrying that waiter, was still in the inbox). The actor's dispatcher is held busy until the stop
+   * is sent, which the actor then handles before any message.
+   */
+  @Test
+  void callsLeftInTheInboxAreAnsweredWhenTheActorStops() throws Exception {
+    WorkerTestKit kit = WorkerTestKit.withConfig("one-thread { type = Dispatcher, executor = thread-pool-executor,"
+        + " thread-pool-executor.fixed-pool-size = 1 }\nkworker.actor-dispatcher = one-thread");
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      CompletableFuture<KWorker> spawned = new CompletableFuture<>();
+      CompletableFuture<Void> stopSent = new CompletableFuture<>();
+      ActorRef<String> parent = kit.spawn(Behaviors.<String>setup(ctx -> {
+        KWorker child = KWorker.spawn(ctx, "inbox-at-stop");
+        spawned.complete(child);
+        return Behaviors.receiveMessage(m -> {
+          ctx.stop(child.ref()); // the child's Terminate is in its system queue once this returns
+          stopSent.complete(null);
+          return Behaviors.same();
+        });
+      }));
+      KWorker worker = Await.result(spawned);
+      Gate gate = new Gate();
+      Work running = Work.of("running", gate::pass);
+      Work other = Work.of("other", () -> fail("queued on a stopped worker"));
+      assertTrue(result(worker.queue(running)));
+      gate.awaitEntered();
+      CompletionStage<Boolean> protocolCancel = kit.ask(worker, r -> new KWorker.CancelSync(running, r));
+      Await.until("cancelSync parked", () -> result(worker.status(running)).canceling() == 1);
+      CompletionStage<Done> flushRunning = worker.flush(running);
+      assertEquals(WorkState.RUNNING, result(worker.status(running)).state()); // the flush is parked too
+
+      kit.system().dispatchers().lookup(DispatcherSelector.fromConfig("one-thread")).execute(() -> {
+        held.countDown();
+        Await.await(release);
+      });
+      Await.await(held);
+      gate.open();
+      assertEquals(Done.getInstance(), result(flushRunning)); // the lane answers it after linking its word in
+      CompletionStage<Boolean> queueLate = worker.queue(other);
+      CompletionStage<WorkStatus> statusLate = worker.status(running);
+      CompletionStage<Done> flushLate = worker.flush();
+      parent.tell("stop");
+      Await.result(stopSent);
+      assertFalse(protocolCancel.toCompletableFuture().isDone(), "the actor has not run since the run ended");
+      release.countDown();
+
+      assertFalse(result(protocolCancel), "the run was over and nothing was pending");
+      assertInstanceOf(RejectedExecutionException.class, Await.failure(queueLate));
+      assertEquals(WorkStatus.idle(running), result(statusLate));
+      assertEquals(Done.getInstance(), result(flushLate));
+    } finally {
+      release.countDown();
+      kit.shutdown();
+    }
   }
 }
