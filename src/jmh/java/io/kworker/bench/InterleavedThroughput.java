@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
  * which other load on the machine disturbs much less than the rate.
  *
  * <p>Run: {@code mvn -B -Pjmh test-compile exec:exec@bench -Dbench.main=io.kworker.bench.InterleavedThroughput -Dbench.args='31 300 docs/results/interleaved.json'}
+ * (arguments: rounds, ms per scenario, output, the worker's execution, and {@code kworker} to leave the
+ * executors out: the worker alone, its producers alternating between 1 and 4).
  */
 public final class InterleavedThroughput {
   static final int BATCH = QueueThroughput.BATCH;
@@ -40,6 +42,7 @@ public final class InterleavedThroughput {
     long millis = args.length > 1 ? Long.parseLong(args[1]) : 700;
     Path out = Path.of(args.length > 2 ? args[2] : "target/interleaved.json");
     String execution = args.length > 3 ? args[3] : "dedicated";
+    boolean baselines = !(args.length > 4 && args[4].equals("kworker"));
 
     ActorSystem<Void> system = Bench.system("interleaved", "");
     KWorker worker = KWorker.create(system, "bench", execution);
@@ -64,8 +67,10 @@ public final class InterleavedThroughput {
     Map<String, Object[]> scenarios = new LinkedHashMap<>();
     for (int producers : new int[] {1, 4}) {
       scenarios.put("p" + producers + "_kworker", new Object[] {kworker, producers});
-      scenarios.put("p" + producers + "_stpe", new Object[] {stpeBatch, producers});
-      scenarios.put("p" + producers + "_singleThreadExecutor", new Object[] {singleBatch, producers});
+      if (baselines) {
+        scenarios.put("p" + producers + "_stpe", new Object[] {stpeBatch, producers});
+        scenarios.put("p" + producers + "_singleThreadExecutor", new Object[] {singleBatch, producers});
+      }
     }
     Map<String, double[]> rate = new LinkedHashMap<>();
     Map<String, double[]> cpu = new LinkedHashMap<>();
@@ -102,7 +107,7 @@ public final class InterleavedThroughput {
     }
     for (String k : scenarios.keySet()) {
       String base = k.substring(0, k.indexOf('_')) + "_stpe";
-      if (!k.equals(base)) {
+      if (!k.equals(base) && rate.containsKey(base)) {
         double[] ratio = new double[rounds];
         for (int r = 0; r < rounds; r++) {
           ratio[r] = rate.get(k)[r] / rate.get(base)[r];
