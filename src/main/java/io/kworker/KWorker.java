@@ -363,20 +363,23 @@ public final class KWorker {
 
   /** Every façade method: the call as its row of {@link Op} says. */
   private <T> CompletionStage<T> call(Op op, Work work, Duration duration) {
-    long nanos = op.nanos(duration); // first: a bad duration fails before the work is looked at
-    return call(op, work, nanos);
+    return call(op, checked(op, work), op.nanos(duration)); // the work, then the duration, as the records
   }
 
   private <T> CompletionStage<T> call(Op op, Work work) {
-    return call(op, work, 0L);
+    return call(op, checked(op, work), 0L);
   }
 
   @SuppressWarnings("unchecked")
   private <T> CompletionStage<T> call(Op op, Work work, long nanos) {
+    return (CompletionStage<T>) (CompletionStage<?>) handle.call(op, (KthreadWork) work, nanos);
+  }
+
+  private Work checked(Op op, Work work) {
     if (work == null && op.perWork()) {
       throw new NullPointerException("work is null (" + op.methodName() + " on worker [" + handle.logName() + "])");
     }
-    return (CompletionStage<T>) (CompletionStage<?>) handle.call(op, (KthreadWork) work, nanos);
+    return work;
   }
 
   /** The grace of the kernel's cancel-sync, which never interrupts: as long as a duration can be. */

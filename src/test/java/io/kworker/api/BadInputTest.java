@@ -53,6 +53,11 @@ class BadInputTest {
     assertThrows(NullPointerException.class, () -> w.flush(null));
     assertThrows(IllegalArgumentException.class, () -> w.queueDelayed(d, Duration.ofMillis(-1)));
     assertThrows(IllegalArgumentException.class, () -> w.cancelSync(d, Duration.ofMillis(-1)));
+    // both wrong: the work is checked first, on both paths
+    assertThrows(NullPointerException.class, () -> w.cancelSync(null, Duration.ofMillis(-1)));
+    assertThrows(NullPointerException.class, () -> new KWorker.CancelSync(null, Duration.ofMillis(-1), p.ref()));
+    assertThrows(NullPointerException.class, () -> w.queueDelayed(null, Duration.ofMillis(-1)));
+    assertThrows(NullPointerException.class, () -> new KWorker.QueueDelayed(null, Duration.ofMillis(-1), p.ref()));
     assertThrows(NullPointerException.class, () -> Work.of("n", (Runnable) null));
     assertThrows(NullPointerException.class, () -> Work.of(null, () -> { }));
     assertThrows(NullPointerException.class, () -> DelayedWork.of("n", (Runnable) null));
