@@ -21,12 +21,14 @@ import java.util.function.Consumer;
 final class Inbox {
   private static final VarHandle TAIL;
   private static final VarHandle AWAKE;
+  private static final VarHandle NEXT;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       TAIL = lookup.findVarHandle(Inbox.class, "tail", Entry.class);
       AWAKE = lookup.findVarHandle(Inbox.class, "awake", int.class);
+      NEXT = lookup.findVarHandle(Entry.class, "next", Entry.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -109,9 +111,23 @@ final class Inbox {
   Entry poll() {
     Entry n = head.next;
     if (n != null) {
-      head = n;
+      advance(n);
     }
     return n;
+  }
+
+  /**
+   * Actor: moves the head on to {@code n}, and the entry passed links to itself. Otherwise a passed entry
+   * that a young GC had promoted would keep every later entry, and its future, reachable until the next
+   * full mark, and each young GC would copy them all (GC nepotism: under load with 4 producers, a
+   * throughput fall of 40 % and a heap climbing to 2 GB). ConcurrentLinkedQueue self-links for the same
+   * reason. No one follows a passed entry: it is never the tail again, and enqueueLazily only asks
+   * whether its next is set, which it was already.
+   */
+  private void advance(Entry n) {
+    Entry passed = head;
+    head = n;
+    NEXT.setRelease(passed, passed);
   }
 
   /** Actor: after poll() gave null; true if the actor may go idle, false if it must keep draining. */
@@ -149,7 +165,7 @@ final class Inbox {
       while ((n = head.next) == null) {
         Thread.onSpinWait(); // a producer won the tail and is about to link
       }
-      head = n;
+      advance(n);
       served.accept(n);
     }
   }
