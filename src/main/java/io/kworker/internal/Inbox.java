@@ -119,10 +119,9 @@ final class Inbox {
   /**
    * Actor: moves the head on to {@code n}, and the entry passed links to itself. Otherwise a passed entry
    * that a young GC had promoted would keep every later entry, and its future, reachable until the next
-   * full mark, and each young GC would copy them all (GC nepotism: under load with 4 producers, a
-   * throughput fall of 40 % and a heap climbing to 2 GB). ConcurrentLinkedQueue self-links for the same
-   * reason. No one follows a passed entry: it is never the tail again, and enqueueLazily only asks
-   * whether its next is set, which it was already.
+   * old-generation mark, and each young GC would copy them all (GC nepotism; docs/performance.md, "The
+   * core restructured"). ConcurrentLinkedQueue self-links for the same reason. No one follows a passed
+   * entry: it is never the tail again, and enqueueLazily only asks whether its next is set, as it was.
    */
   private void advance(Entry n) {
     Entry passed = head;
