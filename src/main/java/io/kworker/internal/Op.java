@@ -150,5 +150,4 @@ public enum Op {
   Object idleAnswer(Request r) {
     return idle.apply(r);
   }
-
 }

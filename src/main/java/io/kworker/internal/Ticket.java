@@ -267,8 +267,9 @@ final class Ticket {
   }
 
   /**
-   * Takes the waiters, once: the lane when it tells the actor the instance is over, or the actor when it settles; oldest first. It
-   * allocates before it takes, so an OutOfMemoryError on the lane's way out loses no waiter.
+   * Takes the waiters, once: the lane when it tells the actor the instance is over, or the actor when it
+   * settles; oldest first. It allocates before it takes, so an OutOfMemoryError on the lane's way out loses
+   * no waiter.
    */
   List<Request> takeWaiters() {
     for (;;) {

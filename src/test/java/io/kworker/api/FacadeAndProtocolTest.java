@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.pattern.StatusReply;
 import io.kworker.DelayedWork;
 import io.kworker.DestroyReport;
@@ -15,6 +13,8 @@ import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
+import io.kworker.testing.Gate;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,8 +46,7 @@ import org.junit.jupiter.api.TestFactory;
  * message), and afterwards the work's state, counts and runs.
  */
 class FacadeAndProtocolTest {
-  private static final ActorTestKit KIT = ActorTestKit.create("facade-protocol");
-  private static final Duration TIMEOUT = Duration.ofSeconds(Await.LONG_SECONDS);
+  private static final WorkerTestKit KIT = WorkerTestKit.create("facade-protocol");
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
   /** Zero, small, and beyond what Akka's scheduler can hold (about 248 days). */
@@ -57,7 +55,7 @@ class FacadeAndProtocolTest {
 
   @AfterAll
   static void stop() {
-    KIT.shutdownTestKit();
+    KIT.shutdown();
   }
 
   /** One operation, both ways in. */
@@ -127,7 +125,7 @@ class FacadeAndProtocolTest {
   void negativeDurationsAreRefusedAlike() {
     KWorker w = KWorker.create(KIT.system(), "negative-" + NAMES.incrementAndGet());
     Args bad = new Args(DelayedWork.of("x", () -> { }), Duration.ofMillis(-1));
-    ActorRef<StatusReply<Object>> nobody = KIT.<StatusReply<Object>>createTestProbe().ref();
+    ActorRef<StatusReply<Object>> nobody = KIT.testKit().<StatusReply<Object>>createTestProbe().ref();
     for (Row row : ROWS) {
       if (row.timed()) {
         String facade = thrown(() -> row.facade().apply(w, bad));
@@ -176,24 +174,6 @@ class FacadeAndProtocolTest {
     return tests.stream();
   }
 
-  /** A gate a work waits at until the test opens it; an interrupt lets it through too, and is noted. */
-  static final class Gate {
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch open = new CountDownLatch(1);
-    volatile boolean interrupted;
-
-    void pass() {
-      entered.countDown();
-      try {
-        if (!open.await(Await.LONG_SECONDS * 3, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("gate never opened");
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-  }
-
   /** One worker in a state, with the work the operation is about. */
   static final class Side {
     final KWorker worker;
@@ -207,7 +187,13 @@ class FacadeAndProtocolTest {
       worker = KWorker.create(KIT.system(), workerName);
       x = DelayedWork.of("x", () -> {
         if (xRuns.incrementAndGet() == 1 && gateX) {
-          xGate.pass();
+          try {
+            xGate.pass();
+          } catch (IllegalStateException e) {
+            if (!xGate.interrupted()) {
+              throw e;
+            } // interrupted by a cancel's grace: noted by the gate, compared afterwards
+          }
         }
       });
     }
@@ -217,14 +203,14 @@ class FacadeAndProtocolTest {
         case IDLE -> { }
         case PENDING -> {
           Await.result(worker.queue(Work.of("blocker", blockerGate::pass)));
-          Await.await(blockerGate.entered);
+          blockerGate.awaitEntered();
           assertTrue(Await.result(worker.queue(x)));
         }
         case ARMED -> assertTrue(Await.result(worker.queueDelayed(x, Duration.ofHours(1))));
         case RUNNING, RUNNING_AND_PENDING -> {
           gateX = true;
           assertTrue(Await.result(worker.queue(x)));
-          Await.await(xGate.entered);
+          xGate.awaitEntered();
           if (state == State.RUNNING_AND_PENDING) {
             assertTrue(Await.result(worker.queue(x)));
           }
@@ -234,14 +220,13 @@ class FacadeAndProtocolTest {
     }
 
     void openGates() {
-      xGate.open.countDown();
-      blockerGate.open.countDown();
+      xGate.open();
+      blockerGate.open();
     }
 
     /** The same command, for a probe served after the operation: through the same way in. */
     CompletionStage<?> probe(boolean protocol) {
-      return protocol ? AskPattern.<KWorker.Command, WorkStatus>askWithStatus(worker.ref(),
-          r -> new KWorker.GetStatus(x, r), TIMEOUT, KIT.scheduler()) : worker.status(x);
+      return protocol ? KIT.<WorkStatus>ask(worker, r -> new KWorker.GetStatus(x, r)) : worker.status(x);
     }
   }
 
@@ -256,13 +241,12 @@ class FacadeAndProtocolTest {
       CompletionStage<?> viaProtocol;
       if (inside) {
         viaFacade = fromInside(facade, () -> row.facade().apply(facade.worker, new Args(facade.x, d)));
-        viaProtocol = fromInside(protocol, () -> AskPattern.askWithStatus(protocol.worker.ref(),
-            r -> row.protocol().apply(new Args(protocol.x, d), r), TIMEOUT, KIT.scheduler()));
+        viaProtocol = fromInside(protocol,
+            () -> KIT.ask(protocol.worker, r -> row.protocol().apply(new Args(protocol.x, d), r)));
       } else {
         viaFacade = row.facade().apply(facade.worker, new Args(facade.x, d));
         // built on this thread: the record's constructor notes where it was created
-        viaProtocol = AskPattern.askWithStatus(protocol.worker.ref(),
-            r -> row.protocol().apply(new Args(protocol.x, d), r), TIMEOUT, KIT.scheduler());
+        viaProtocol = KIT.ask(protocol.worker, r -> row.protocol().apply(new Args(protocol.x, d), r));
       }
       boolean destroys = row.command() == KWorker.Destroy.class || row.command() == KWorker.DestroyWithin.class;
       boolean small = row.timed() && d.compareTo(Duration.ofSeconds(1)) < 0;
@@ -351,7 +335,7 @@ class FacadeAndProtocolTest {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", describe(Await.result(side.worker.status(side.x))));
     m.put("runs", side.xRuns.get());
-    m.put("interrupted", side.xGate.interrupted);
+    m.put("interrupted", side.xGate.interrupted());
     return m;
   }
 }

@@ -2,6 +2,7 @@ package io.kworker.testing;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Holds the runs of a work in place, any number of them. Each run calls {@link #pass()} from the work's
@@ -19,6 +20,8 @@ public final class Gate {
   private final Semaphore permits = new Semaphore(0);
   private final Semaphore entered = new Semaphore(0);
   private volatile boolean anyRunLeft;
+  private volatile boolean interrupted;
+  private final AtomicBoolean opened = new AtomicBoolean();
 
   /** Called by the work: reports the run as entered, then waits until the test lets it through. */
   public void pass() {
@@ -28,6 +31,7 @@ public final class Gate {
         throw new IllegalStateException("gate never opened");
       }
     } catch (InterruptedException e) {
+      interrupted = true;
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted at the gate", e);
     } finally {
@@ -52,9 +56,16 @@ public final class Gate {
     permits.release();
   }
 
-  /** Lets every run through, from now on: the held one and every later one. */
+  /** Lets every run through, from now on: the held one and every later one. Opening twice is harmless. */
   public void open() {
-    permits.release(FOREVER);
+    if (opened.compareAndSet(false, true)) {
+      permits.release(FOREVER);
+    }
+  }
+
+  /** True once a run held here was interrupted (its {@link #pass()} threw). */
+  public boolean interrupted() {
+    return interrupted;
   }
 
   /** True once a run has left the gate (let through, or given up waiting): the hold is over. */
