@@ -2,6 +2,7 @@ package io.kworker.internal;
 
 import akka.actor.typed.ActorRef;
 import akka.pattern.StatusReply;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,6 +37,8 @@ final class Request extends Inbox.Entry {
   int rounds;
   /** cancelSync's grace timer, destroy(deadline)'s deadline timer, while armed. */
   Timer timer;
+  /** A destroy: the armed works it disarmed, for its report. */
+  List<io.kworker.Work> disarmed = List.of();
 
   /** A façade call, made by {@code caller} (a run on the worker's lane) or by anyone else (null). */
   Request(Op op, KthreadWork work, long nanos, Ticket caller, CompletableFuture<Object> future) {

@@ -50,13 +50,13 @@ final class TimerThread extends Timers implements Runnable {
     long deadline = System.nanoTime() + Math.min(delayNanos, MAX_DELAY_NANOS);
     lock.lock();
     try {
+      t.deadline = deadline;
       if (shutdown) {
         return; // the actor system has terminated: no actor is left to tell
       }
       if (thread == null) {
         thread = start(); // first, so that if it throws nothing has changed
       }
-      t.deadline = deadline;
       t.inHeap = true;
       if (size == heap.length) {
         heap = Arrays.copyOf(heap, size + (size >> 1));

@@ -1,9 +1,11 @@
 package io.kworker.internal;
 
+import akka.Done;
 import akka.actor.typed.ActorRef;
 import io.kworker.KWorker;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,8 @@ public final class WorkerHandle {
   private volatile Ticket lastRun;
   /** Completed by {@link #markClosed}: a call refused by the closing inbox waits for it. */
   private final CompletableFuture<Void> marked = new CompletableFuture<>();
+  /** Completed once the actor has stopped and the lane's thread runs nothing more. */
+  private final CompletableFuture<Done> terminated = new CompletableFuture<>();
 
   /** A handle with the default instrumentation (counters and MDC on, JMX auto, timings off). */
   public WorkerHandle(String name) {
@@ -83,6 +87,11 @@ public final class WorkerHandle {
     return ref;
   }
 
+  /** The façade's {@code whenTerminated}: a stage of its own for each caller, who cannot complete ours. */
+  public CompletionStage<Done> whenTerminated() {
+    return terminated.minimalCompletionStage();
+  }
+
   /** True once the actor has stopped and the lane has returned from its last work. */
   public boolean isClosed() {
     Lane l = lane;
@@ -100,6 +109,19 @@ public final class WorkerHandle {
   /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
   public CompletableFuture<Object> call(Op op, KthreadWork work, long nanos) {
     CompletableFuture<Object> future = new CompletableFuture<>();
+    send(op, work, nanos, future);
+    return future;
+  }
+
+  /**
+   * A call nobody waits for the answer of (the executor's): no future to make and complete. A queueing
+   * the worker refuses tells the work ({@link KthreadWork#dropped}). False if the worker was gone already.
+   */
+  public boolean tell(Op op, KthreadWork work, long nanos) {
+    return send(op, work, nanos, null);
+  }
+
+  private boolean send(Op op, KthreadWork work, long nanos, CompletableFuture<Object> future) {
     Lane lane = this.lane;
     Ticket caller = lane == null ? null : lane.runningOnCallerThread();
     if (caller != null) {
@@ -108,8 +130,9 @@ public final class WorkerHandle {
     Request r = new Request(op, work, nanos, caller, future);
     if (!inbox.offer(r)) {
       answerClosed(r);
+      return false;
     }
-    return future;
+    return true;
   }
 
   void wake() {
@@ -153,11 +176,16 @@ public final class WorkerHandle {
     if (lastRun != null && l != null) {
       l.stopped().whenComplete((v, e) -> this.lastRun = null); // keep no work reachable after that
     }
+    (l == null ? marked : l.terminated()).whenComplete((v, e) -> terminated.complete(Done.getInstance()));
   }
 
   void failedToStart(Throwable cause) {
     LOG.error("Worker [{}] failed to start; every call on it completes as on a destroyed worker", logName,
         cause);
+    Lane l = lane;
+    if (l != null) {
+      l.close(); // started before the failure: its thread ends, and the worker terminates
+    }
     markClosed(null);
     inbox.close().forEach(this::answerClosed);
   }
@@ -184,6 +212,7 @@ public final class WorkerHandle {
     if (op.refusedWhenClosed()) {
       r.fail(new RejectedExecutionException("worker [" + logName + "] is destroyed; " + op.methodName()
           + " of work [" + r.work.logName() + "] refused"));
+      r.work.notifyDropped(false, logName);
       return;
     }
     if (!closed) {
@@ -214,8 +243,9 @@ public final class WorkerHandle {
           r.succeed(value);
         } else if (op == Op.DESTROY_REPORT && r.nanos != Durations.NEVER) {
           io.kworker.DestroyReport late = running != null && running.phase() == Ticket.RUNNING
-              ? new io.kworker.DestroyReport(false, List.of((io.kworker.Work) running.work), List.of())
-              : io.kworker.DestroyReport.EMPTY;
+              ? new io.kworker.DestroyReport(false, List.of((io.kworker.Work) running.work), List.of(),
+                  r.disarmed)
+              : (io.kworker.DestroyReport) value;
           long left = Math.max(0, r.deadline - System.nanoTime());
           stopped.thenApply(v -> value)
               .completeOnTimeout(late, left, java.util.concurrent.TimeUnit.NANOSECONDS)
