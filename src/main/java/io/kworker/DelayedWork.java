@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * expiry ({@link KWorker#modDelayed} changes it). {@link KWorker#queue(Work)} queues it at once, as
  * {@code kthread_queue_work(&dwork->work)} does.
  */
-public sealed interface DelayedWork extends Work permits DelayedWorkImpl {
+public sealed interface DelayedWork extends Work permits DelayedWorkImpl, ExecutorTask {
 
   /**
    * A delayed work that calls {@code fn} with itself, so that it can re-arm itself.
