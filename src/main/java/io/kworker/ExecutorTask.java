@@ -20,20 +20,26 @@ import java.util.concurrent.TimeoutException;
  * One submission to a {@link KWorkerExecutor}: at once the future its caller holds and the delayed work
  * its worker runs, so that each submission is a work of its own.
  *
- * <p>{@link #done} holds the outcome: the first completion wins, so a cancel and the end of a run settle
- * who decides. A run claims {@link #runner} first (one run at a time, whoever calls {@link #run}); an
- * interrupt aimed at a run lands before that run returns ({@link #interruptRunner}), so it never reaches
- * the work the worker runs next. A periodic task re-arms itself at the end of each run.
+ * <p>{@link #state} settles the outcome, as FutureTask's: the first to move it out of NEW decides (the
+ * end of a run, or a cancel); a thread that must wait for it waits on a {@link CompletableFuture} made
+ * only then ({@link #waiting}). A run claims {@link #runner} first (one run at a time, whoever calls
+ * {@link #run}); an interrupt aimed at a run lands before that run returns ({@link #interruptRunner}),
+ * so it never reaches the work the worker runs next. A periodic task re-arms itself at the end of each
+ * run, before the run counts as over.
  */
 final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerFuture<V> {
+  private static final VarHandle STATE;
   private static final VarHandle RUNNER;
   private static final VarHandle INTERRUPTERS;
+  private static final VarHandle WAITING;
   private static final VarHandle RUN_END;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STATE = lookup.findVarHandle(ExecutorTask.class, "state", int.class);
       RUNNER = lookup.findVarHandle(ExecutorTask.class, "runner", Thread.class);
+      WAITING = lookup.findVarHandle(ExecutorTask.class, "waiting", CompletableFuture.class);
       INTERRUPTERS = lookup.findVarHandle(ExecutorTask.class, "interrupters", int.class);
       RUN_END = lookup.findVarHandle(ExecutorTask.class, "runEnd", CompletableFuture.class);
     } catch (ReflectiveOperationException e) {
@@ -44,32 +50,24 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
   /** {@link #time} of a task due when it was submitted: its delay is zero, without a clock read. */
   static final long NOW = Long.MIN_VALUE;
 
-  /** The outcome of a cancelled task; it never leaves this class, so it needs no stack trace. */
-  private static final CancellationException CANCELLED = new CancellationException() {
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-      return this;
-    }
-  };
-
-  /** A task's own exception, wrapped so that {@link CompletableFuture} gives it no meaning of its own. */
-  private static final class Failure extends Exception {
-    Failure(Throwable cause) {
-      super(cause);
-    }
-
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-      return this;
-    }
-  }
+  /** Not finished: pending, running, or (periodic) between runs. */
+  private static final int NEW = 0;
+  /** The outcome is being set. */
+  private static final int COMPLETING = 1;
+  private static final int NORMAL = 2;
+  private static final int EXCEPTIONAL = 3;
+  private static final int CANCELLED = 4;
 
   final KWorkerExecutor executor;
   /** A {@link Callable} or a {@link Runnable}; null once finished, so that it is not kept. */
   private Object task;
   /** What a Runnable's future gives. */
   private final V result;
-  private final CompletableFuture<V> done = new CompletableFuture<>();
+  private volatile int state;
+  /** The result, or the exception the task threw: written before {@link #state}, read after. */
+  private Object outcome;
+  /** Made by the first get() that has to wait; completed when the task finishes. */
+  private volatile CompletableFuture<Void> waiting;
   private volatile Thread runner;
   private volatile int interrupters;
   /** Set by a cancelSync that waits for the run in progress; completed when that run returns. */
@@ -115,11 +113,11 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
   @Override
   public void run() {
     Object t = task;
-    if (t == null || done.isDone() || !RUNNER.compareAndSet(this, null, Thread.currentThread())) {
+    if (t == null || state != NEW || !RUNNER.compareAndSet(this, null, Thread.currentThread())) {
       return;
     }
     try {
-      if (done.isDone()) {
+      if (state != NEW) {
         return; // cancelled between the look and the claim
       }
       if (!executor.mayRun(this)) {
@@ -151,16 +149,15 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
   }
 
   private void complete(Object t) {
-    V value;
+    Object value;
+    int to = NORMAL;
     try {
       value = call(t);
     } catch (Throwable e) {
-      fail(e);
-      return;
+      value = e;
+      to = EXCEPTIONAL;
     }
-    if (done.complete(value)) {
-      finish();
-    }
+    settle(to, value);
   }
 
   /** A periodic run: true if the task goes on (it did not throw, and nobody cancelled it). */
@@ -168,14 +165,17 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
     try {
       call(t);
     } catch (Throwable e) {
-      fail(e);
+      settle(EXCEPTIONAL, e);
       return false;
     }
-    return !done.isDone();
+    return state == NEW;
   }
 
-  private void fail(Throwable e) {
-    if (done.completeExceptionally(new Failure(e))) {
+  /** The end of a run decides, unless a cancel did first. */
+  private void settle(int to, Object value) {
+    if (STATE.compareAndSet(this, NEW, COMPLETING)) {
+      outcome = value;
+      state = to;
       finish();
     }
   }
@@ -197,7 +197,7 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
     if (!executor.mayRun(this)) {
       cancel(false);
     }
-    if (done.isDone()) {
+    if (state != NEW) {
       executor.disarm(this);
     }
   }
@@ -212,7 +212,7 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    if (!done.completeExceptionally(CANCELLED)) {
+    if (!STATE.compareAndSet(this, NEW, CANCELLED)) {
       return false;
     }
     if (mayInterruptIfRunning) {
@@ -272,7 +272,7 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
 
   /** Cancels without a word to the worker; true iff this call cancelled it. */
   boolean abandon() {
-    if (!done.completeExceptionally(CANCELLED)) {
+    if (!STATE.compareAndSet(this, NEW, CANCELLED)) {
       return false;
     }
     finish();
@@ -303,9 +303,13 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
     }
   }
 
-  /** Once, by whoever completed {@link #done}. */
+  /** Once, by whoever moved {@link #state} out of NEW: wakes those waiting, after the state (Dekker). */
   private void finish() {
     task = null;
+    CompletableFuture<Void> w = waiting;
+    if (w != null) {
+      w.complete(null);
+    }
     executor.finished(this);
   }
 
@@ -313,50 +317,77 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
 
   @Override
   public boolean isCancelled() {
-    return done.isCancelled();
+    return state == CANCELLED;
   }
 
   @Override
   public boolean isDone() {
-    return done.isDone();
+    return state != NEW;
   }
 
   @Override
   public V get() throws InterruptedException, ExecutionException {
-    try {
-      return done.get();
-    } catch (ExecutionException e) {
-      throw outcome(e);
-    } catch (CancellationException e) {
-      throw cancelled();
-    }
+    int s = state;
+    return outcome(s <= COMPLETING ? await(false, 0L) : s);
   }
 
   @Override
   public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-    Objects.requireNonNull(unit, "unit");
-    try {
-      return done.get(timeout, unit);
-    } catch (ExecutionException e) {
-      throw outcome(e);
-    } catch (CancellationException e) {
-      throw cancelled();
+    long nanos = unit.toNanos(timeout);
+    int s = state;
+    if (s <= COMPLETING && (s = await(true, nanos)) <= COMPLETING) {
+      throw new TimeoutException("task [" + logName() + "] of executor [" + executor.worker().name()
+          + "] not done within " + timeout + " " + unit);
     }
+    return outcome(s);
   }
 
-  private static ExecutionException outcome(ExecutionException e) {
-    return new ExecutionException(e.getCause().getCause());
+  /** Waits until finished (or timed out): the state then. */
+  private int await(boolean timed, long nanos) throws InterruptedException {
+    CompletableFuture<Void> w = waiting;
+    if (w == null && !WAITING.compareAndSet(this, null, w = new CompletableFuture<>())) {
+      w = waiting;
+    }
+    if (state == NEW) { // else finish() may have looked for a waiter before there was one
+      try {
+        if (timed) {
+          w.get(nanos, TimeUnit.NANOSECONDS);
+        } else {
+          w.get();
+        }
+      } catch (TimeoutException e) {
+        return state;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e); // never: it only completes normally
+      }
+    }
+    int s;
+    while ((s = state) == COMPLETING) {
+      Thread.yield(); // the outcome is a store away
+    }
+    return s;
   }
 
-  /** A new exception each time, with the caller's stack trace, as FutureTask gives. */
-  private CancellationException cancelled() {
-    return new CancellationException("task [" + logName() + "] of executor [" + executor.worker().name()
-        + "] was cancelled");
+  @SuppressWarnings("unchecked")
+  private V outcome(int s) throws ExecutionException {
+    if (s == NORMAL) {
+      return (V) outcome;
+    }
+    if (s == CANCELLED) { // a new one each time, with the caller's stack trace, as FutureTask's
+      throw new CancellationException("task [" + logName() + "] of executor [" + executor.worker().name()
+          + "] was cancelled");
+    }
+    throw new ExecutionException((Throwable) outcome);
   }
 
   @Override
   public boolean isPeriodic() {
     return period != 0;
+  }
+
+  /** When it is due (System.nanoTime), or {@link #NOW}. */
+  long triggerTime() {
+    return time;
   }
 
   /** True while a run is in progress. */
@@ -394,8 +425,9 @@ final class ExecutorTask<V> extends KthreadWork implements DelayedWork, KWorkerF
 
   @Override
   public String toString() {
-    String state = !done.isDone() ? (runner != null ? "running" : "not completed")
-        : done.isCancelled() ? "cancelled" : done.isCompletedExceptionally() ? "failed" : "completed";
-    return "task [" + logName() + "] of executor [" + executor.worker().name() + "], " + state;
+    int s = state;
+    String how = s == NEW ? (runner != null ? "running" : "not completed")
+        : s == CANCELLED ? "cancelled" : s == EXCEPTIONAL ? "failed" : "completed";
+    return "task [" + logName() + "] of executor [" + executor.worker().name() + "], " + how;
   }
 }

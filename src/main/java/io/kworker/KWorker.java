@@ -382,9 +382,12 @@ public final class KWorker {
     return call(op, checked(op, work), 0L);
   }
 
-  /** A call whose answer nobody waits for ({@link KWorkerExecutor}'s); false if the worker was gone already. */
-  boolean tell(Op op, Work work, long nanos) {
-    return handle.tell(op, (KthreadWork) work, nanos);
+  /**
+   * A call whose answer nobody waits for ({@link KWorkerExecutor}'s), with the instant its delay ends if
+   * the caller reckoned it (else 0); false if the worker was gone already.
+   */
+  boolean tell(Op op, Work work, long nanos, long at) {
+    return handle.tell(op, (KthreadWork) work, nanos, at);
   }
 
   @SuppressWarnings("unchecked")

@@ -227,12 +227,13 @@ public final class KWorkerExecutor extends AbstractExecutorService implements Sc
    * a refusal cancels {@code t} ({@link ExecutorTask#dropped}). False if the worker was gone already.
    */
   boolean arm(ExecutorTask<?> t, long delayNanos) {
-    return delayNanos <= 0 ? worker.tell(Op.QUEUE, t, 0) : worker.tell(Op.QUEUE_DELAYED, t, delayNanos);
+    return delayNanos <= 0 ? worker.tell(Op.QUEUE, t, 0, 0)
+        : worker.tell(Op.QUEUE_DELAYED, t, delayNanos, t.triggerTime()); // the timer expires at t's time
   }
 
   /** Takes a pending or armed instance of {@code t} off the worker, without waiting for the answer. */
   void disarm(ExecutorTask<?> t) {
-    worker.tell(Op.CANCEL, t, 0);
+    worker.tell(Op.CANCEL, t, 0, 0);
   }
 
   /** A delayed one-shot task of an owner: the worker is destroyed only once it has finished. */
@@ -304,7 +305,6 @@ public final class KWorkerExecutor extends AbstractExecutorService implements Sc
       List<ExecutorTask<?>> mine = new ArrayList<>(tracked);
       List<CompletableFuture<Boolean>> removed = new ArrayList<>(mine.size());
       for (ExecutorTask<?> t : mine) {
-        t.interruptRunner();
         removed.add(worker.cancel(t).toCompletableFuture());
       }
       for (int i = 0; i < mine.size(); i++) {
@@ -312,6 +312,7 @@ public final class KWorkerExecutor extends AbstractExecutorService implements Sc
           notStarted.add(mine.get(i));
         }
       }
+      mine.forEach(ExecutorTask::interruptRunner); // after: the lane would go on to the next task
     }
     notStarted.removeIf(t -> ((ExecutorTask<?>) t).isDone());
     return notStarted;

@@ -31,8 +31,12 @@ public abstract class KthreadWork {
   }
 
   private final String name;
-  /** The name as it goes into logs and messages (see {@link Names}); the same string if it is clean. */
-  private final String logName;
+  /**
+   * The name as it goes into logs and messages (see {@link Names}), the same string if it is clean;
+   * made on first use (most works are never named in a log line), by whichever thread: racy but
+   * idempotent, as String's hash.
+   */
+  private String logName;
   private volatile WorkerHandle bound;
 
   /** The newest instance handed to the lane; it may be queued, running, finished or revoked. */
@@ -48,7 +52,6 @@ public abstract class KthreadWork {
 
   protected KthreadWork(String name) {
     this.name = Objects.requireNonNull(name, "work name");
-    this.logName = Names.safe(name);
   }
 
   /** Runs the work's function once, on the lane's thread. */
@@ -70,7 +73,7 @@ public abstract class KthreadWork {
     try {
       dropped(accepted);
     } catch (RuntimeException | Error e) {
-      LOG.error("Work [{}] failed when worker [{}] dropped it", logName, workerName, e);
+      LOG.error("Work [{}] failed when worker [{}] dropped it", logName(), workerName, e);
     }
   }
 
@@ -80,7 +83,11 @@ public abstract class KthreadWork {
 
   /** The name with control characters escaped, for log lines, the MDC and error messages. */
   public final String logName() {
-    return logName;
+    String l = logName;
+    if (l == null) {
+      logName = l = Names.safe(name);
+    }
+    return l;
   }
 
   /** The worker this work was last queued on, or null if it was never queued. */

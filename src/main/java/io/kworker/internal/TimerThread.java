@@ -47,7 +47,19 @@ final class TimerThread extends Timers implements Runnable {
 
   @Override
   void arm(Timer t, long delayNanos) {
-    long deadline = System.nanoTime() + Math.min(delayNanos, MAX_DELAY_NANOS);
+    armAt(t, System.nanoTime() + Math.min(delayNanos, MAX_DELAY_NANOS));
+  }
+
+  @Override
+  void arm(Timer t, long delayNanos, long at) {
+    if (at == 0) {
+      arm(t, delayNanos);
+    } else {
+      armAt(t, at);
+    }
+  }
+
+  private void armAt(Timer t, long deadline) {
     lock.lock();
     try {
       t.deadline = deadline;

@@ -384,7 +384,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     if (r.nanos <= 0) {
       dispatch(w);
     } else {
-      arm(w, r.nanos);
+      arm(w, r.nanos, r.deadline);
     }
     r.succeed(Boolean.TRUE);
   }
@@ -401,7 +401,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     if (r.nanos <= 0) {
       dispatch(w);
     } else {
-      arm(w, r.nanos);
+      arm(w, r.nanos, r.deadline);
     }
     r.succeed(wasPending);
   }
@@ -827,10 +827,11 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     return false;
   }
 
-  private void arm(KthreadWork w, long delayNanos) {
+  /** Arms {@code w} for {@code delayNanos}, or until {@code at} if the caller reckoned it (else 0). */
+  private void arm(KthreadWork w, long delayNanos, long at) {
     assert !pending(w) && w.canceling == 0 && w.disabled == 0 : "invariants 1 and 2: " + w;
     Timer tm = timers.newTimer(w, context.getSelf());
-    timers.arm(tm, delayNanos); // first: if it throws, nothing has changed
+    timers.arm(tm, delayNanos, at); // first: if it throws, nothing has changed
     w.timer = tm;
     armed.add(tm);
   }

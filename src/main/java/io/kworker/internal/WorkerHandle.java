@@ -109,25 +109,27 @@ public final class WorkerHandle {
   /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
   public CompletableFuture<Object> call(Op op, KthreadWork work, long nanos) {
     CompletableFuture<Object> future = new CompletableFuture<>();
-    send(op, work, nanos, future);
+    send(op, work, nanos, 0, future);
     return future;
   }
 
   /**
    * A call nobody waits for the answer of (the executor's): no future to make and complete. A queueing
-   * the worker refuses tells the work ({@link KthreadWork#dropped}). False if the worker was gone already.
+   * the worker refuses tells the work ({@link KthreadWork#dropped}). A delay may come with the instant it
+   * ends ({@code at}, System.nanoTime; 0 if not), which the caller has reckoned already: the timer then
+   * expires at that instant. False if the worker was gone already.
    */
-  public boolean tell(Op op, KthreadWork work, long nanos) {
-    return send(op, work, nanos, null);
+  public boolean tell(Op op, KthreadWork work, long nanos, long at) {
+    return send(op, work, nanos, at, null);
   }
 
-  private boolean send(Op op, KthreadWork work, long nanos, CompletableFuture<Object> future) {
+  private boolean send(Op op, KthreadWork work, long nanos, long at, CompletableFuture<Object> future) {
     Lane lane = this.lane;
     Ticket caller = lane == null ? null : lane.runningOnCallerThread();
     if (caller != null) {
       caller.addCall();
     }
-    Request r = new Request(op, work, nanos, caller, future);
+    Request r = new Request(op, work, nanos, at, caller, future);
     if (!inbox.offer(r)) {
       answerClosed(r);
       return false;
