@@ -152,7 +152,9 @@ public final class KWorkers implements Extension {
     Duration own = config.hasPath(ConfigUtil.joinPath("workers", name, "shutdown", "destroy-deadline"))
         ? destroyDeadline(block, ConfigUtil.joinPath("kworker", "workers", name, "shutdown", "destroy-deadline"))
         : deadline;
-    w = KWorker.create(system, name, settings, instrumentation);
+    String executionKey = config.hasPath(ConfigUtil.joinPath("workers", name, "execution"))
+        ? ConfigUtil.joinPath("kworker", "workers", name, "execution") : Settings.EXECUTION_KEY;
+    w = KWorker.create(system, name, settings, instrumentation, executionKey);
     deadlines.put(name, own);
     workers.put(name, w);
     LOG.debug("Worker [{}] created from {} (execution {})", Names.safe(name),

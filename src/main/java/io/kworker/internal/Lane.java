@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A single-producer, single-consumer linked queue of {@link Ticket}s (the kernel's
  * {@code work_list}): the worker actor appends, and a batch loop on the executor takes from the head.
- * A batch runs on a dedicated thread (the default) or on a shared dispatcher, where it yields the
- * thread after {@code batch} works. At most one batch runs at a time ({@link #scheduled}), so works of
+ * A batch runs on a dedicated thread (the default), on a new virtual thread ({@link VirtualThreads}),
+ * or on a shared dispatcher; on the last two it yields the thread after {@code batch} works. At most one batch runs at a time ({@link #scheduled}), so works of
  * one worker never overlap and run in FIFO order. The lane touches no worker state but the tickets, and
  * it tells the actor only about the instances that it watches, or whose run made protocol commands.
  *
@@ -46,7 +46,7 @@ final class Lane implements Runnable {
   private static final int RESTART = 5;
   private static final String[] STEPS = {"setting up work", "its bookkeeping after work",
       "telling the actor work is over", "handing its thread back", "its batch loop", "restarting its batch"};
-  /** The lane whose batch runs on this thread, for threads that are not a worker's own (shared dispatchers). */
+  /** The lane whose batch runs on this thread, for threads that are not a {@link DedicatedThread.Kthread}. */
   private static final ThreadLocal<Lane> DRAINING = new ThreadLocal<>();
 
   static {
