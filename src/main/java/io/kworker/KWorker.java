@@ -97,7 +97,12 @@ public final class KWorker {
     return new KWorker(handle).published();
   }
 
-  /** Starts a worker as a child of the actor owning {@code context}; it stops with its parent. */
+  /**
+   * Starts a worker as a child of the actor owning {@code context}; it stops with its parent.
+   *
+   * @throws UnsupportedOperationException if {@code kworker.execution} is {@code "virtual"} and this JVM
+   *     is older than Java 21
+   */
   public static KWorker spawn(ActorContext<?> context, String name) {
     Objects.requireNonNull(name, "worker name");
     Settings settings = Settings.from(context.getSystem())

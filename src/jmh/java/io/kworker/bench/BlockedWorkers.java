@@ -192,27 +192,24 @@ public final class BlockedWorkers {
     System.out.println("Java " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs");
     ActorSystem<Void> system = Bench.system("blocked", "");
     ThreadFactory vts = virtualThreads();
-    ThreadFactory platform = Thread::new;
     // each configuration: its count, and how one round of it is measured
     Map<String, Integer> counts = new LinkedHashMap<>();
     Map<String, Measure> how = new LinkedHashMap<>();
-    counts.put("kworker_virtual_sleep", virtual);
-    how.put("kworker_virtual_sleep", (r, n) -> workers(system, n, "virtual", Kind.SLEEP, "vs" + r + "-"));
-    counts.put("virtual_threads_sleep", virtual);
-    how.put("virtual_threads_sleep", (r, n) -> threads(n, vts, Kind.SLEEP));
-    counts.put("kworker_dedicated_sleep", dedicated);
-    how.put("kworker_dedicated_sleep", (r, n) -> workers(system, n, "dedicated", Kind.SLEEP, "ds" + r + "-"));
-    counts.put("platform_threads_sleep", dedicated);
-    how.put("platform_threads_sleep", (r, n) -> threads(n, platform, Kind.SLEEP));
-    counts.put("kworker_virtual_io", io);
-    how.put("kworker_virtual_io", (r, n) -> workers(system, n, "virtual", Kind.IO, "vi" + r + "-"));
-    counts.put("virtual_threads_io", io);
-    how.put("virtual_threads_io", (r, n) -> threads(n, vts, Kind.IO));
-    counts.put("kworker_dedicated_io", io);
-    how.put("kworker_dedicated_io", (r, n) -> workers(system, n, "dedicated", Kind.IO, "di" + r + "-"));
-    counts.put("platform_threads_io", io);
-    how.put("platform_threads_io", (r, n) -> threads(n, platform, Kind.IO));
-
+    for (Kind kind : Kind.values()) {
+      String k = kind.name().toLowerCase(java.util.Locale.ROOT);
+      int many = kind == Kind.SLEEP ? virtual : io;
+      int few = kind == Kind.SLEEP ? dedicated : io;
+      for (String execution : new String[] {"virtual", "dedicated"}) {
+        int count = execution.equals("virtual") ? many : few;
+        String kworker = "kworker_" + execution + "_" + k;
+        String bare = (execution.equals("virtual") ? "virtual" : "platform") + "_threads_" + k;
+        ThreadFactory threads = execution.equals("virtual") ? vts : Thread::new;
+        counts.put(kworker, count);
+        how.put(kworker, (r, n) -> workers(system, n, execution, kind, execution.charAt(0) + k + r + "-"));
+        counts.put(bare, count);
+        how.put(bare, (r, n) -> threads(n, threads, kind));
+      }
+    }
     for (String k : how.keySet()) { // warm-up, not recorded, at a tenth of the count
       how.get(k).round(-1, counts.get(k) / 10);
     }

@@ -37,6 +37,7 @@ final class Lane implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(io.kworker.KWorker.class);
   private static final VarHandle SCHEDULED;
   private static final VarHandle HEAD;
+  private static final VarHandle RUNNER;
   /** The lane's own steps, for {@link #trouble}: indexes into {@link #STEPS}, made at class init. */
   private static final int SET_UP = 0;
   private static final int AFTER_WORK = 1;
@@ -54,6 +55,7 @@ final class Lane implements Runnable {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       SCHEDULED = lookup.findVarHandle(Lane.class, "scheduled", int.class);
       HEAD = lookup.findVarHandle(Lane.class, "head", Ticket.class);
+      RUNNER = lookup.findVarHandle(Lane.class, "runner", Thread.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -74,7 +76,7 @@ final class Lane implements Runnable {
   private Ticket head;
   /** Lane side: the instance running now, or null. Read by others only on the runner's own thread. */
   private Ticket current;
-  /** The thread of the batch in progress, or of the last one. */
+  /** The thread of the batch in progress, or null. */
   private volatile Thread runner;
   /** 1 while a batch is submitted or running. */
   private volatile int scheduled;
@@ -327,6 +329,8 @@ final class Lane implements Runnable {
       } catch (Throwable e) {
         trouble(BATCH_LOOP, null, e);
       }
+      // unless the next batch has started: a virtual thread ends with its batch, and should not stay reachable
+      RUNNER.compareAndSet(this, me, null);
       if (!done) {
         resume();
       }

@@ -20,7 +20,9 @@ import java.util.concurrent.Executor;
 public record Settings(String execution, int throughput, String actorDispatcher, int inboxBatch,
     Duration wrapTimeout) {
 
+  /** {@link #execution}: a platform thread of the worker's own. */
   public static final String DEDICATED = "dedicated";
+  /** {@link #execution}: virtual threads (Java 21+), see {@link VirtualThreads}. */
   public static final String VIRTUAL = "virtual";
   /** The key that sets every worker's execution unless something more specific does. */
   public static final String EXECUTION_KEY = "kworker.execution";
@@ -75,7 +77,7 @@ public record Settings(String execution, int throughput, String actorDispatcher,
     if (VirtualThreads.UNAVAILABLE != null) {
       throw new UnsupportedOperationException("worker [" + Names.safe(worker) + "] is not created: "
           + Names.safe(executionKey) + " = \"" + VIRTUAL + "\" " + VirtualThreads.UNAVAILABLE
-          + " (use \"" + DEDICATED + "\" or a dispatcher id there)");
+          + " (on this JVM, use \"" + DEDICATED + "\" or a dispatcher id)");
     }
   }
 

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * The executor of a worker with {@code execution = "virtual"}: each busy period of its lane runs on a
@@ -21,13 +20,13 @@ import java.util.concurrent.ThreadFactory;
  * its own doing, on Java 21 to 23 either; only a work that blocks while holding a monitor can.
  */
 final class VirtualThreads implements Executor {
-  /** {@code (String name) -> Thread.ofVirtual().name(name).factory()}, or null before Java 21. */
-  private static final MethodHandle FACTORY;
+  /** {@code (String name, Runnable r) -> Thread.ofVirtual().name(name).start(r)}, or null before Java 21. */
+  private static final MethodHandle START;
   /** Why {@code execution = "virtual"} cannot be had on this JVM ("needs Java 21 ..."), or null if it can. */
   static final String UNAVAILABLE;
 
   static {
-    MethodHandle factory = null;
+    MethodHandle start = null;
     String why = null;
     int feature = Runtime.version().feature();
     if (feature < 21) {
@@ -39,42 +38,44 @@ final class VirtualThreads implements Executor {
         MethodHandle ofVirtual = lookup.findStatic(Thread.class, "ofVirtual",
             MethodType.methodType(Class.forName("java.lang.Thread$Builder$OfVirtual")));
         MethodHandle named = lookup.findVirtual(builder, "name", MethodType.methodType(builder, String.class));
-        MethodHandle toFactory = lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class));
-        // name -> ofVirtual().name(name) -> .factory()
+        MethodHandle started = lookup.findVirtual(builder, "start",
+            MethodType.methodType(Thread.class, Runnable.class));
+        // (name, r) -> ofVirtual().name(name).start(r)
         MethodHandle builderNamed = MethodHandles.collectArguments(
             named, 0, ofVirtual.asType(MethodType.methodType(builder)));
-        factory = MethodHandles.filterReturnValue(builderNamed, toFactory);
+        start = MethodHandles.collectArguments(started, 0, builderNamed);
       } catch (ReflectiveOperationException | RuntimeException e) {
         why = "needs virtual threads, which this JVM (Java " + Runtime.version() + ") does not offer: " + e;
       }
     }
-    FACTORY = factory;
+    START = start;
     UNAVAILABLE = why;
   }
 
-  private final ThreadFactory threads;
+  /** The name of every thread of this worker: what an idle worker keeps of its virtual threads. */
+  private final String threadName;
 
-  private VirtualThreads(ThreadFactory threads) {
-    this.threads = threads;
+  private VirtualThreads(String threadName) {
+    this.threadName = threadName;
   }
 
   /** The executor of a worker's lane, whose threads are named {@code threadName}; only if available. */
   static VirtualThreads named(String threadName) {
-    if (FACTORY == null) {
+    if (START == null) {
       throw new UnsupportedOperationException(UNAVAILABLE);
     }
-    try {
-      return new VirtualThreads((ThreadFactory) FACTORY.invoke(threadName));
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e); // the handles throw no checked exception
-    }
+    return new VirtualThreads(threadName);
   }
 
   /** Starts a new virtual thread that runs {@code batch}. */
   @Override
   public void execute(Runnable batch) {
-    threads.newThread(batch).start();
+    try {
+      Thread started = (Thread) START.invokeExact(threadName, batch);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e); // the handles throw no checked exception
+    }
   }
 }

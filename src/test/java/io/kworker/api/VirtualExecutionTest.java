@@ -44,8 +44,21 @@ import org.junit.jupiter.api.Test;
 class VirtualExecutionTest {
   static final boolean JAVA_21 = Runtime.version().feature() >= 21;
 
-  private static WorkerTestKit kit(String hocon) {
-    return WorkerTestKit.withConfig(WorkerTestKit.unique("virtual"), hocon);
+  private static final String VIRTUAL = "kworker.execution = \"virtual\"";
+
+  /** A test's body, on a kit of its own. */
+  private interface KitTest {
+    void run(WorkerTestKit kit) throws Exception;
+  }
+
+  /** Runs {@code test} on a fresh kit with {@code hocon} over the test configuration, then shuts it down. */
+  private static void withKit(String hocon, KitTest test) throws Exception {
+    WorkerTestKit kit = WorkerTestKit.withConfig(WorkerTestKit.unique("virtual"), hocon);
+    try {
+      test.run(kit);
+    } finally {
+      kit.shutdown();
+    }
   }
 
   /** The thread a work of {@code worker} runs on. */
@@ -83,14 +96,13 @@ class VirtualExecutionTest {
 
   /** Each way to ask for virtual threads is refused at creation, naming the setting and the worker. */
   @Test
-  void beforeJava21VirtualIsRefusedAtCreationNamingTheSettingAndTheWorker() {
+  void beforeJava21VirtualIsRefusedAtCreationNamingTheSettingAndTheWorker() throws Exception {
     assumeTrue(!JAVA_21, "runs on a JVM older than Java 21");
-    WorkerTestKit kit = kit("""
+    withKit("""
         kworker.execution = "virtual"
         kworker.workers.fetcher.execution = "virtual"
         kworker.workers.poller.execution = "dedicated"
-        """);
-    try {
+        """, kit -> {
       KWorkers registry = KWorkers.get(kit.system());
       assertRefused("kworker.workers.fetcher.execution", "fetcher", () -> registry.worker("fetcher"));
       assertTrue(registry.lookup("fetcher").isEmpty(), "nothing was registered");
@@ -115,9 +127,7 @@ class VirtualExecutionTest {
       KWorker again = KWorker.create(kit.system(), "direct", "dedicated");
       assertEquals("kworker/direct", threadOf(again).getName());
       result(again.destroy());
-    } finally {
-      kit.shutdown();
-    }
+    });
   }
 
   private static void assertRefused(String key, String worker, Runnable create) {
@@ -135,13 +145,12 @@ class VirtualExecutionTest {
 
   /** Globally, per worker and per call: the thread is virtual and named kworker/NAME. */
   @Test
-  void worksRunOnAVirtualThreadNamedAfterTheWorker() {
+  void worksRunOnAVirtualThreadNamedAfterTheWorker() throws Exception {
     assumeTrue(JAVA_21, "virtual threads need Java 21");
-    WorkerTestKit kit = kit("""
+    withKit("""
         kworker.execution = "dedicated"
         kworker.workers.fetcher.execution = "virtual"
-        """);
-    try {
+        """, kit -> {
       KWorkers registry = KWorkers.get(kit.system());
       assertVirtualNamed("fetcher", threadOf(registry.worker("fetcher")));
       Thread plain = threadOf(registry.worker("plain"));
@@ -150,9 +159,7 @@ class VirtualExecutionTest {
       KWorker byCall = KWorker.create(kit.system(), "by-call", "virtual");
       assertVirtualNamed("by-call", threadOf(byCall));
       result(byCall.destroy());
-    } finally {
-      kit.shutdown();
-    }
+    });
   }
 
   /**
@@ -160,27 +167,23 @@ class VirtualExecutionTest {
    * workers virtual: the conformance suite then runs on virtual threads indeed.
    */
   @Test
-  void theTestPropertyMakesVirtualTheKitsDefault() {
+  void theTestPropertyMakesVirtualTheKitsDefault() throws Exception {
     assumeTrue(JAVA_21 && WorkerTestKit.EXECUTION.equals("virtual"), "with -Dkworker.test.execution=virtual");
-    WorkerTestKit kit = WorkerTestKit.create(WorkerTestKit.unique("virtual"));
-    try {
+    withKit("", kit -> {
       assertEquals("virtual", kit.execution());
       KWorker w = kit.newWorker("kit-default");
       assertVirtualNamed(w.name(), threadOf(w));
-    } finally {
-      kit.shutdown();
-    }
+    });
   }
 
   /** With kworker.execution = virtual: create, spawn and behavior all run on virtual threads; a block may opt out. */
   @Test
-  void virtualAsTheDefaultReachesEveryWayToMakeAWorker() {
+  void virtualAsTheDefaultReachesEveryWayToMakeAWorker() throws Exception {
     assumeTrue(JAVA_21, "virtual threads need Java 21");
-    WorkerTestKit kit = kit("""
+    withKit("""
         kworker.execution = "virtual"
         kworker.workers.poller.execution = "dedicated"
-        """);
-    try {
+        """, kit -> {
       assertVirtualNamed("made", threadOf(kit.namedWorker("made")));
       assertVirtualNamed("child", threadOf(kit.spawnChildWorker("child").worker()));
       ActorRef<KWorker.Command> ref = kit.spawn(KWorker.behavior("behaved"));
@@ -191,9 +194,7 @@ class VirtualExecutionTest {
       // jmx.enabled = auto: a virtual worker is meant to be cheap, so it gets no MXBean; a dedicated one does
       assertEquals(0, mxBeans("made"), "auto gives a virtual worker no MXBean");
       assertEquals(1, mxBeans("poller"));
-    } finally {
-      kit.shutdown();
-    }
+    });
   }
 
   /** A work's blocking call; it counts {@code started} down first. */
@@ -205,56 +206,55 @@ class VirtualExecutionTest {
   @Test
   void cancelSyncInterruptsAWorkBlockedOnAVirtualThread() throws Exception {
     assumeTrue(JAVA_21, "virtual threads need Java 21");
-    WorkerTestKit kit = kit("kworker.execution = \"virtual\"");
-    Pipe pipe = Pipe.open();
-    try {
-      KWorker worker = kit.newWorker("interrupted");
-      List<Blocker> blockers = List.of(
-          started -> { started.countDown(); Thread.sleep(Duration.ofHours(1).toMillis()); return "slept"; },
-          started -> { started.countDown(); new CountDownLatch(1).await(); return "awaited"; },
-          started -> { started.countDown(); return pipe.source().read(ByteBuffer.allocate(1)); });
-      List<Object> outcomes = new ArrayList<>();
-      for (int i = 0; i < blockers.size(); i++) {
-        Blocker blocker = blockers.get(i);
-        CountDownLatch started = new CountDownLatch(1);
-        AtomicReference<Object> outcome = new AtomicReference<>();
-        Work w = Work.of("blocked-" + i, () -> {
-          try {
-            outcome.set(blocker.block(started));
-          } catch (Exception e) {
-            outcome.set(e.getClass());
-          }
-        });
-        assertTrue(result(worker.queue(w)));
-        await(started);
-        // grace 0 interrupts at once, a finite one when it ends: both as on a platform thread
-        assertFalse(result(worker.cancelSync(w, i == 1 ? Duration.ofMillis(20) : Duration.ZERO)));
-        outcomes.add(outcome.get());
+    withKit(VIRTUAL, kit -> {
+      Pipe pipe = Pipe.open();
+      try {
+        KWorker worker = kit.newWorker("interrupted");
+        List<Blocker> blockers = List.of(
+            started -> { started.countDown(); Thread.sleep(Duration.ofHours(1).toMillis()); return "slept"; },
+            started -> { started.countDown(); new CountDownLatch(1).await(); return "awaited"; },
+            started -> { started.countDown(); return pipe.source().read(ByteBuffer.allocate(1)); });
+        List<Object> outcomes = new ArrayList<>();
+        for (int i = 0; i < blockers.size(); i++) {
+          Blocker blocker = blockers.get(i);
+          CountDownLatch started = new CountDownLatch(1);
+          AtomicReference<Object> outcome = new AtomicReference<>();
+          Work w = Work.of("blocked-" + i, () -> {
+            try {
+              outcome.set(blocker.block(started));
+            } catch (Exception e) {
+              outcome.set(e.getClass());
+            }
+          });
+          assertTrue(result(worker.queue(w)));
+          await(started);
+          // grace 0 interrupts at once, a finite one when it ends: both as on a platform thread
+          assertFalse(result(worker.cancelSync(w, i == 1 ? Duration.ofMillis(20) : Duration.ZERO)));
+          outcomes.add(outcome.get());
+        }
+        assertEquals(List.of(InterruptedException.class, InterruptedException.class,
+            ClosedByInterruptException.class), outcomes);
+        AtomicBoolean nextInterrupted = new AtomicBoolean(true);
+        AtomicReference<Thread> next = new AtomicReference<>();
+        assertTrue(result(worker.queue(Work.of("next", () -> {
+          next.set(Thread.currentThread());
+          nextInterrupted.set(Thread.currentThread().isInterrupted());
+        }))));
+        result(worker.flush());
+        assertFalse(nextInterrupted.get(), "the interrupt did not reach the next work");
+        assertVirtualNamed(worker.name(), next.get());
+      } finally {
+        pipe.source().close();
+        pipe.sink().close();
       }
-      assertEquals(List.of(InterruptedException.class, InterruptedException.class,
-          ClosedByInterruptException.class), outcomes);
-      AtomicBoolean nextInterrupted = new AtomicBoolean(true);
-      AtomicReference<Thread> next = new AtomicReference<>();
-      assertTrue(result(worker.queue(Work.of("next", () -> {
-        next.set(Thread.currentThread());
-        nextInterrupted.set(Thread.currentThread().isInterrupted());
-      }))));
-      result(worker.flush());
-      assertFalse(nextInterrupted.get(), "the interrupt did not reach the next work");
-      assertVirtualNamed(worker.name(), next.get());
-    } finally {
-      pipe.source().close();
-      pipe.sink().close();
-      kit.shutdown();
-    }
+    });
   }
 
   /** A work polling cancelRequested() on a virtual thread returns early; the cancel completes after it. */
   @Test
-  void cooperativeCancelOnAVirtualThread() {
+  void cooperativeCancelOnAVirtualThread() throws Exception {
     assumeTrue(JAVA_21, "virtual threads need Java 21");
-    WorkerTestKit kit = kit("kworker.execution = \"virtual\"");
-    try {
+    withKit(VIRTUAL, kit -> {
       KWorker worker = kit.newWorker("coop");
       CountDownLatch started = new CountDownLatch(1);
       AtomicBoolean returnedEarly = new AtomicBoolean();
@@ -272,9 +272,7 @@ class VirtualExecutionTest {
       assertFalse(result(worker.cancelSync(w)));
       assertTrue(returnedEarly.get());
       assertFalse(interrupted.get(), "a cancel without a grace never interrupts");
-    } finally {
-      kit.shutdown();
-    }
+    });
   }
 
   /**
@@ -286,54 +284,54 @@ class VirtualExecutionTest {
   @Test
   void noCarrierThreadIsPinned() throws Exception {
     assumeTrue(JAVA_21, "virtual threads need Java 21");
-    WorkerTestKit kit = kit("kworker.execution = \"virtual\"");
-    Path dump = Files.createTempFile("kworker-pinned", ".jfr");
-    try (Recording recording = new Recording()) {
-      recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
-      recording.start();
-      CountDownLatch release = new CountDownLatch(1);
-      List<KWorker> workers = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        KWorker w = kit.newWorker("pin");
-        workers.add(w);
-        CountDownLatch started = new CountDownLatch(1);
-        Work sleeper = Work.of("sleeper", () -> {
-          started.countDown();
-          try {
-            Thread.sleep(Duration.ofHours(1).toMillis());
-          } catch (InterruptedException e) {
-            // the cancel's interrupt: return
+    withKit(VIRTUAL, kit -> {
+      Path dump = Files.createTempFile("kworker-pinned", ".jfr");
+      try (Recording recording = new Recording()) {
+        recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
+        recording.start();
+        CountDownLatch release = new CountDownLatch(1);
+        List<KWorker> workers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          KWorker w = kit.newWorker("pin");
+          workers.add(w);
+          CountDownLatch started = new CountDownLatch(1);
+          Work sleeper = Work.of("sleeper", () -> {
+            started.countDown();
+            try {
+              Thread.sleep(Duration.ofHours(1).toMillis());
+            } catch (InterruptedException e) {
+              // the cancel's interrupt: return
+            }
+          });
+          Work chained = Work.of("chained", () -> {});
+          w.queue(Work.of("waiter", () -> {
+            w.ref().tell(new KWorker.Queue(chained, kit.testKit().<akka.pattern.StatusReply<Boolean>>createTestProbe().getRef()));
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }));
+          w.queue(sleeper);
+          CompletableFuture<?> flushed = w.flush(chained).toCompletableFuture();
+          if (i == 0) {
+            release.countDown();
           }
-        });
-        Work chained = Work.of("chained", () -> {});
-        w.queue(Work.of("waiter", () -> {
-          w.ref().tell(new KWorker.Queue(chained, kit.testKit().<akka.pattern.StatusReply<Boolean>>createTestProbe().getRef()));
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }));
-        w.queue(sleeper);
-        CompletableFuture<?> flushed = w.flush(chained).toCompletableFuture();
-        if (i == 0) {
-          release.countDown();
+          await(started);
+          assertFalse(result(w.cancelSync(sleeper, Duration.ZERO)));
+          result(flushed);
         }
-        await(started);
-        assertFalse(result(w.cancelSync(sleeper, Duration.ZERO)));
-        result(flushed);
+        for (KWorker w : workers) {
+          result(w.destroy());
+        }
+        recording.stop();
+        recording.dump(dump);
+        List<RecordedEvent> pinned = RecordingFile.readAllEvents(dump);
+        assertTrue(pinned.isEmpty(), "carrier threads pinned: " + pinned);
+      } finally {
+        Files.deleteIfExists(dump);
       }
-      for (KWorker w : workers) {
-        result(w.destroy());
-      }
-      recording.stop();
-      recording.dump(dump);
-      List<RecordedEvent> pinned = RecordingFile.readAllEvents(dump);
-      assertTrue(pinned.isEmpty(), "carrier threads pinned: " + pinned);
-    } finally {
-      Files.deleteIfExists(dump);
-      kit.shutdown();
-    }
+    });
   }
 
   /**
@@ -341,37 +339,37 @@ class VirtualExecutionTest {
    * platform threads grow by far fewer than the workers (with dedicated threads: one each).
    */
   @Test
-  void workersBlockedAtOnceHoldNoPlatformThreadEach() {
+  void workersBlockedAtOnceHoldNoPlatformThreadEach() throws Exception {
     assumeTrue(JAVA_21, "virtual threads need Java 21");
     int n = 1_000;
-    WorkerTestKit kit = kit("kworker.execution = \"virtual\"");
-    CountDownLatch release = new CountDownLatch(1);
-    try {
-      int before = ManagementFactory.getThreadMXBean().getThreadCount();
-      CountDownLatch allBlocked = new CountDownLatch(n);
-      List<KWorker> workers = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        KWorker w = kit.newWorker("blocked");
-        workers.add(w);
-        w.queue(Work.of("wait", () -> {
-          allBlocked.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }));
+    withKit(VIRTUAL, kit -> {
+      CountDownLatch release = new CountDownLatch(1);
+      try {
+        int before = ManagementFactory.getThreadMXBean().getThreadCount();
+        CountDownLatch allBlocked = new CountDownLatch(n);
+        List<KWorker> workers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          KWorker w = kit.newWorker("blocked");
+          workers.add(w);
+          w.queue(Work.of("wait", () -> {
+            allBlocked.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }));
+        }
+        await(allBlocked);
+        int during = ManagementFactory.getThreadMXBean().getThreadCount();
+        assertTrue(during - before < n / 10, "platform threads grew from " + before + " to " + during);
+        release.countDown();
+        for (KWorker w : workers) {
+          result(w.flush());
+        }
+      } finally {
+        release.countDown();
       }
-      await(allBlocked);
-      int during = ManagementFactory.getThreadMXBean().getThreadCount();
-      assertTrue(during - before < n / 10, "platform threads grew from " + before + " to " + during);
-      release.countDown();
-      for (KWorker w : workers) {
-        result(w.flush());
-      }
-    } finally {
-      release.countDown();
-      kit.shutdown();
-    }
+    });
   }
 }
