@@ -82,24 +82,33 @@ public final class BlockedWorkers {
     return 0;
   }
 
-  static Figures workers(ActorSystem<Void> system, int n, String execution, Kind kind, String prefix)
-      throws IOException {
+  /** Starts the {@code i}th work or thread, whose body is {@code body}. */
+  private interface Start {
+    void start(int i, Runnable body) throws Exception;
+  }
+
+  /** Releases every blocked work or thread and returns when all are done. */
+  private interface Release {
+    void run() throws Exception;
+  }
+
+  /**
+   * Blocks {@code n} bodies, started by {@code start}, measures the process while all are blocked, then
+   * times {@code release}.
+   */
+  private static Figures measure(int n, Kind kind, Start start, Release release) throws Exception {
     Pipe[] pipes = pipes(kind, n);
     long heap0 = ArmedDelayed.usedAfterGc();
     long rss0 = rss();
     int th0 = Footprint.threads();
     long t0 = System.nanoTime();
     CountDownLatch blocked = new CountDownLatch(n);
-    KWorker[] ws = new KWorker[n];
-    Work[] works = new Work[n];
     for (int i = 0; i < n; i++) {
       Pipe pipe = pipes[i];
-      ws[i] = KWorker.create(system, prefix + i, execution);
-      works[i] = Work.of("blocked", () -> {
+      start.start(i, () -> {
         blocked.countDown();
         block(kind, pipe);
       });
-      ws[i].queue(works[i]);
     }
     await(blocked);
     long t1 = System.nanoTime();
@@ -107,63 +116,51 @@ public final class BlockedWorkers {
     long rss1 = rss();
     int th1 = Footprint.threads();
     long t2 = System.nanoTime();
-    List<CompletionStage<?>> done = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      done.add(ws[i].cancelSync(works[i], Duration.ZERO));
-    }
-    for (CompletionStage<?> s : done) {
-      Bench.join(s);
-    }
-    done.clear();
-    for (KWorker w : ws) {
-      done.add(w.destroy());
-    }
-    for (CompletionStage<?> s : done) {
-      Bench.join(s);
-    }
+    release.run();
     long t3 = System.nanoTime();
     close(pipes);
-    System.out.printf("  %s: %d platform threads before, %d blocked, %d after%n", prefix, th0, th1,
-        Footprint.threads());
-    return figures(n, heap1 - heap0, rss1 - rss0, th1 - th0, t1 - t0, t3 - t2);
+    System.out.printf("  %d platform threads before, %d blocked, %d after%n", th0, th1, Footprint.threads());
+    return new Figures((heap1 - heap0) / (double) n, (rss1 - rss0) / (double) n, th1 - th0,
+        (t1 - t0) / 1e3 / n, (t3 - t2) / 1e3 / n);
+  }
+
+  /** Workers, each blocked in a work, released with {@code cancelSync(work, 0)} and destroyed. */
+  static Figures workers(ActorSystem<Void> system, int n, String execution, Kind kind, String prefix)
+      throws Exception {
+    KWorker[] ws = new KWorker[n];
+    Work[] works = new Work[n];
+    return measure(n, kind, (i, body) -> {
+      ws[i] = KWorker.create(system, prefix + i, execution);
+      works[i] = Work.of("blocked", body);
+      ws[i].queue(works[i]);
+    }, () -> {
+      List<CompletionStage<?>> cancelled = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        cancelled.add(ws[i].cancelSync(works[i], Duration.ZERO));
+      }
+      cancelled.forEach(Bench::join);
+      List<CompletionStage<?>> destroyed = new ArrayList<>(n);
+      for (KWorker w : ws) {
+        destroyed.add(w.destroy());
+      }
+      destroyed.forEach(Bench::join);
+    });
   }
 
   /** The baseline: bare threads from {@code factory}, blocked the same way, released by an interrupt. */
   static Figures threads(int n, ThreadFactory factory, Kind kind) throws Exception {
-    Pipe[] pipes = pipes(kind, n);
-    long heap0 = ArmedDelayed.usedAfterGc();
-    long rss0 = rss();
-    int th0 = Footprint.threads();
-    long t0 = System.nanoTime();
-    CountDownLatch blocked = new CountDownLatch(n);
     Thread[] ts = new Thread[n];
-    for (int i = 0; i < n; i++) {
-      Pipe pipe = pipes[i];
-      ts[i] = factory.newThread(() -> {
-        blocked.countDown();
-        block(kind, pipe);
-      });
+    return measure(n, kind, (i, body) -> {
+      ts[i] = factory.newThread(body);
       ts[i].start();
-    }
-    await(blocked);
-    long t1 = System.nanoTime();
-    long heap1 = ArmedDelayed.usedAfterGc();
-    long rss1 = rss();
-    int th1 = Footprint.threads();
-    long t2 = System.nanoTime();
-    for (Thread t : ts) {
-      t.interrupt();
-    }
-    for (Thread t : ts) {
-      t.join();
-    }
-    long t3 = System.nanoTime();
-    close(pipes);
-    return figures(n, heap1 - heap0, rss1 - rss0, th1 - th0, t1 - t0, t3 - t2);
-  }
-
-  private static Figures figures(int n, long heap, long rss, int threads, long blockNs, long releaseNs) {
-    return new Figures(heap / (double) n, rss / (double) n, threads, blockNs / 1e3 / n, releaseNs / 1e3 / n);
+    }, () -> {
+      for (Thread t : ts) {
+        t.interrupt();
+      }
+      for (Thread t : ts) {
+        t.join();
+      }
+    });
   }
 
   private static void await(CountDownLatch latch) {

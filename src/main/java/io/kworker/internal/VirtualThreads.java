@@ -13,8 +13,9 @@ import java.util.concurrent.Executor;
  * time, through method handles looked up once; before Java 21 {@link #UNAVAILABLE} says why not.
  *
  * <p>Why a thread per busy period rather than one parked between works: an idle worker then costs what
- * an idle actor does (a parked virtual thread keeps about 0.8 KB of stack on the heap), and the lane
- * needs nothing else: its {@code scheduled} flag already lets at most one batch run at a time, so works
+ * one on a shared dispatcher does, with no thread (a parked virtual thread keeps about 0.8 KB of stack
+ * on the heap; the lane lets go of the last one, see its {@code runner}), and the lane needs nothing
+ * else: its {@code scheduled} flag already lets at most one batch run at a time, so works
  * stay one at a time, in order, as on a {@link DedicatedThread}. The lane never parks or waits inside a
  * {@code synchronized} block (its monitors guard a few list operations), so it pins no carrier thread of
  * its own doing, on Java 21 to 23 either; only a work that blocks while holding a monitor can.
@@ -71,7 +72,7 @@ final class VirtualThreads implements Executor {
   @Override
   public void execute(Runnable batch) {
     try {
-      Thread started = (Thread) START.invokeExact(threadName, batch);
+      Thread started = (Thread) START.invokeExact(threadName, batch); // exact: the handle's own type
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {

@@ -41,7 +41,7 @@ public final class WorkerTestKit {
   /**
    * The execution of every kit's workers unless a test configures its own: {@code
    * -Dkworker.test.execution=virtual} runs the tests on virtual threads (Java 21+; {@code .ci/run} does
-   * so for the conformance suite on a newer JDK); unset, reference.conf's {@code dedicated}.
+   * so for the whole suite on a newer JDK); unset, reference.conf's {@code dedicated}.
    */
   public static final String EXECUTION = System.getProperty("kworker.test.execution", "");
 
