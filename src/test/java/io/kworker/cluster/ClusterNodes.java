@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 import java.util.stream.StreamSupport;
 
 /**
@@ -45,7 +46,11 @@ final class ClusterNodes implements AutoCloseable {
           downing-provider-class = "akka.cluster.sbr.SplitBrainResolverProvider"
           split-brain-resolver.stable-after = 2s
           failure-detector { heartbeat-interval = 200ms, acceptable-heartbeat-pause = 1s }
-          sharding.number-of-shards = 60
+          sharding { number-of-shards = 60, retry-interval = 200ms }
+          # a cluster of one JVM forms in about a second instead of several
+          gossip-interval = 200ms
+          leader-actions-interval = 200ms
+          periodic-tasks-initial-delay = 100ms
         }
         coordinated-shutdown { run-by-actor-system-terminate = off, run-by-jvm-shutdown-hook = off, exit-jvm = off }
       }
@@ -64,10 +69,15 @@ final class ClusterNodes implements AutoCloseable {
    * shard region is known to the coordinator (so shards spread over all of them).
    */
   static ClusterNodes start(int n, String hocon, BiConsumer<Integer, ClusterKWorkers> register) {
+    return start(n, i -> hocon, register);
+  }
+
+  /** The same, with each node's configuration from {@code hocon}, by node index. */
+  static ClusterNodes start(int n, IntFunction<String> hocon, BiConsumer<Integer, ClusterKWorkers> register) {
     ClusterNodes c = new ClusterNodes();
     try {
       for (int i = 0; i < n; i++) {
-        Config config = ConfigFactory.parseString(hocon)
+        Config config = ConfigFactory.parseString(hocon.apply(i))
             .withFallback(ConfigFactory.parseString("akka.remote.artery.canonical.port = " + freePort()
                 + "\nakka.cluster.min-nr-of-members = " + n))
             .withFallback(ConfigFactory.parseString(BASE))
