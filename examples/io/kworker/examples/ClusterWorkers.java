@@ -129,12 +129,15 @@ public final class ClusterWorkers {
     Connection connection = new Connection(name);
     connections.put(name, connection);
     // Every node registers every handler before it joins: a worker may move to any node.
-    ClusterKWorkers.get(system)
+    // @start region=cluster-register
+    ClusterKWorkers.get(system)                                   // on every node, before it joins
         .register("export", Batch.class, (ctx, batch) -> connection.write(batch))
         .register("rearm", Batch.class, (ctx, batch) -> {
           connection.write(batch);
-          ctx.queueSelfDelayed(Duration.ofMillis(50));
-        })
+          ctx.queueSelfDelayed(Duration.ofMillis(50));            // re-arm itself, no network hop
+        });
+    // @end region=cluster-register
+    ClusterKWorkers.get(system)
         .register("note", Batch.class, (ctx, batch) -> notes.add(batch.name() + "@" + name))
         .register("where", String.class, (ctx, p) -> connections.put("host:" + ctx.workId(), connection));
     return system;
