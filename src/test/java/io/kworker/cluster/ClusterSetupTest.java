@@ -144,4 +144,17 @@ class ClusterSetupTest {
       Await.result(w.destroy());
     });
   }
+
+  @Test
+  void theShippedProductionConfigurationPassesTheChecksAndKeepsItsPromises() {
+    var env = ConfigFactory.parseMap(Map.of("KW_KEYSTORE", "k.p12", "KW_TRUSTSTORE", "t.p12",
+        "KW_KEYSTORE_PASSWORD", "p", "KW_KEY_PASSWORD", "p", "KW_TRUSTSTORE_PASSWORD", "p"));
+    var config = ConfigFactory.parseFile(new java.io.File("conf/cluster-production.conf"))
+        .withFallback(env).withFallback(ConfigFactory.defaultReference()).resolve();
+    io.kworker.cluster.internal.ClusterSettings.from(config);
+    assertEquals("akka.cluster.sbr.SplitBrainResolverProvider", config.getString("akka.cluster.downing-provider-class"));
+    assertTrue(config.getBoolean("akka.coordinated-shutdown.exit-jvm"));
+    assertEquals("tls-tcp", config.getString("akka.remote.artery.transport"));
+    assertTrue(config.getBoolean("akka.remote.artery.ssl.config-ssl-engine.require-mutual-authentication"));
+  }
 }
