@@ -1,6 +1,7 @@
 package io.kworker;
 
 import akka.Done;
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -433,8 +434,12 @@ public final class KWorker {
    * <p>Order: commands one sender sends are served in order, and façade calls a thread made before it
    * sends a command are served before the command. The façade and the protocol are two channels, though:
    * a façade call made after sending a command may be served first.
+   *
+   * <p>The commands carry works, which are functions: they never leave their JVM, and are exempt from
+   * {@code akka.actor.serialize-messages} ({@link NoSerializationVerificationNeeded}). Across nodes, use
+   * {@link io.kworker.cluster.ClusterKWorkers}.
    */
-  public sealed interface Command
+  public sealed interface Command extends NoSerializationVerificationNeeded
       permits Queue, QueueDelayed, ModDelayed, FlushWork, FlushWorker, CancelSync, Cancel,
           FlushDelayed, Disable, DisableSync, Enable, EnableAndQueue, Drain, GetStatus, Destroy,
           DestroyWithin {}
