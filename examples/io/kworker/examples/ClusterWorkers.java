@@ -27,9 +27,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +148,19 @@ public final class ClusterWorkers {
   /** The node that hosts the worker now: a probe work records it. */
   private static String hostOf(ClusterWorker worker) {
     String probe = "where-" + System.nanoTime();
-    worker.queue(WorkSpec.of(probe, "where", null)).toCompletableFuture().join();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        worker.queue(WorkSpec.of(probe, "where", null)).toCompletableFuture().join();
+        break;
+      } catch (CompletionException e) {
+        // While a worker moves (here: after its node left) calls may time out, "outcome unknown".
+        // Queueing the same id again is harmless: a pending work is not queued twice.
+        if (!(e.getCause() instanceof TimeoutException) || attempt == 6) {
+          throw e;
+        }
+        LOG.info("no answer yet ({}); calling again", e.getCause().getMessage());
+      }
+    }
     worker.flush(probe).toCompletableFuture().join();
     return connections.get("host:" + probe).node;
   }

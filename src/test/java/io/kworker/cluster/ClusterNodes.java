@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 import java.util.stream.StreamSupport;
@@ -56,6 +58,7 @@ final class ClusterNodes implements AutoCloseable {
       }
       """;
 
+  static final long LEAVE_SECONDS = 3 * Await.LONG_SECONDS;
   private final List<ActorSystem<Void>> nodes = new ArrayList<>();
   private final List<ClusterKWorkers> workers = new ArrayList<>();
   /** worker name -> index of the node that ran its last "where" probe. */
@@ -146,7 +149,18 @@ final class ClusterNodes implements AutoCloseable {
   int host(String name) {
     ClusterWorker w = workers.get(0).worker(name);
     where.remove(name);
-    Await.result(w.queue(WorkSpec.of("where", "where", null)));
+    // after a node left, the shard coordinator may be moving with it: calls time out until it has
+    Await.until("worker [" + name + "] answers", () -> {
+      try {
+        Await.result(w.queue(WorkSpec.of("where", "where", null)));
+        return true;
+      } catch (AssertionError e) {
+        if (e.getCause() instanceof TimeoutException) {
+          return false;
+        }
+        throw e;
+      }
+    });
     Await.result(w.flush("where"));
     Integer i = where.get(name);
     assertTrue(i != null, "the where probe of worker [" + name + "] did not run");
@@ -167,8 +181,14 @@ final class ClusterNodes implements AutoCloseable {
   /** Node i leaves gracefully (CoordinatedShutdown, as on SIGTERM); returns when its system has ended. */
   void leave(int i) {
     ActorSystem<Void> s = nodes.get(i);
-    Await.result(CoordinatedShutdown.get(s).runAll(CoordinatedShutdown.unknownReason()));
-    Await.result(s.getWhenTerminated());
+    try {
+      // a leave takes what Akka's shutdown phases take (their timeouts add up to tens of seconds)
+      CoordinatedShutdown.get(s).runAll(CoordinatedShutdown.unknownReason()).toCompletableFuture()
+          .get(LEAVE_SECONDS, TimeUnit.SECONDS);
+      s.getWhenTerminated().toCompletableFuture().get(LEAVE_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("node " + i + " did not leave within " + LEAVE_SECONDS + " s", e);
+    }
   }
 
   @Override

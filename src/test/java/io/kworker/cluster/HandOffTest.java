@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +72,7 @@ class HandOffTest {
   }
 
   @Test
-  void aLeavingNodeRunsItsReadyWorksReportsItsArmedOnesAndTheWorkerAnswersFromItsNewHome() {
+  void aLeavingNodeRunsItsReadyWorksReportsItsArmedOnesAndTheWorkerAnswersFromItsNewHome() throws Exception {
     String name = nodes.nameOn(3, "leaver");
     ClusterWorker fromA = nodes.workers(0).worker(name);
     assertTrue(Await.result(fromA.queue(WorkSpec.of("b", "block", null))));
@@ -88,7 +89,7 @@ class HandOffTest {
       String lost = log.await("armed work(s) are lost");
       assertTrue(lost.contains("[" + name + "]") && lost.contains("[a1, a2]") && lost.contains(nodes.address(3)), lost);
       gate.open(); // the running work ends well before the deadline
-      Await.result(leaving);
+      leaving.get(ClusterNodes.LEAVE_SECONDS, TimeUnit.SECONDS);
       assertTrue(log.messages("still runs").isEmpty(), log.messages("").toString());
     }
     assertEquals(Done.getInstance(), Await.result(flush));
