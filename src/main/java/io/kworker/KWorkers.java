@@ -129,6 +129,8 @@ public final class KWorkers implements Extension {
    *     workers
    * @throws akka.actor.InvalidActorNameException if {@code name} is not a valid actor name, or another
    *     system actor has it (a worker made with {@link KWorker#create} under the same name)
+   * @throws UnsupportedOperationException if the worker's execution is {@code "virtual"} and this JVM is
+   *     older than Java 21 (the error names the key that set it)
    */
   public KWorker worker(String name) {
     Objects.requireNonNull(name, "worker name");
@@ -152,7 +154,9 @@ public final class KWorkers implements Extension {
     Duration own = config.hasPath(ConfigUtil.joinPath("workers", name, "shutdown", "destroy-deadline"))
         ? destroyDeadline(block, ConfigUtil.joinPath("kworker", "workers", name, "shutdown", "destroy-deadline"))
         : deadline;
-    w = KWorker.create(system, name, settings, instrumentation);
+    String executionKey = config.hasPath(ConfigUtil.joinPath("workers", name, "execution"))
+        ? ConfigUtil.joinPath("kworker", "workers", name, "execution") : Settings.EXECUTION_KEY;
+    w = KWorker.create(system, name, settings, instrumentation, executionKey);
     deadlines.put(name, own);
     workers.put(name, w);
     LOG.debug("Worker [{}] created from {} (execution {})", Names.safe(name),

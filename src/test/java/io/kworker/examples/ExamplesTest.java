@@ -46,6 +46,11 @@ class ExamplesTest {
     ExecutorSwitch.main(new String[] {"10", "300"}); // rounds, read µs
   }
 
+  @Test
+  void aClusterWorkerIsCancelledFromAnotherNodeAndMovesWhenItsNodeLeaves() throws Exception {
+    ClusterWorkers.main(new String[] {"200"}); // batch ms
+  }
+
   private static final Pattern QUOTE = Pattern.compile("<!-- quote: (\\S+)#(\\S+) -->");
 
   /** README.md quotes regions of the examples; each quote is the compiled text, so it cannot rot. */
