@@ -19,7 +19,15 @@ import java.util.Optional;
  */
 public record WorkStatus(Work work, WorkState state, int canceling, int disabled, Optional<Duration> expiresIn) {
 
-  /** Checks that {@code expiresIn} is not null (an empty {@link Optional} says "not armed"). */
+  /**
+   * Checks that {@code expiresIn} is not null (an empty {@link Optional} says "not armed").
+   *
+   * @param work the work
+   * @param state pending and running state
+   * @param canceling cancels now waiting for the running instance
+   * @param disabled the disable count
+   * @param expiresIn for an armed work, the time its timer still had to run; empty otherwise
+   */
   public WorkStatus {
     Objects.requireNonNull(expiresIn, "expiresIn");
   }
