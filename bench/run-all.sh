@@ -14,6 +14,7 @@ if [[ "${1:-all}" != chart ]]; then
   $MVN test-compile
   $MVN exec:exec@jmh -Djmh.args="QueueThroughput -rf json -rff $R/jmh-throughput.json" | tee "$R/jmh-throughput.txt"
   $MVN exec:exec@jmh -Djmh.args="RoundTrip -rf json -rff $R/jmh-roundtrip.json" | tee "$R/jmh-roundtrip.txt"
+  $MVN exec:exec@jmh -Djmh.args="ExecutorThroughput -rf json -rff $R/jmh-executor.json" | tee "$R/jmh-executor.txt"
   # sample mode writes every sample's histogram (megabytes); keep the percentiles, per-fork p50s in the .txt
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
 for b in d: b["primaryMetric"].pop("rawDataHistogram", None)
