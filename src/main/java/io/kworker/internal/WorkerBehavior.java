@@ -89,6 +89,9 @@ import org.slf4j.LoggerFactory;
  *   DESTROYING  a destroy was accepted and its barrier is in the lane: queueing calls fail
  *               (RejectedExecutionException), armed timers are gone, every other call is served; a
  *               later destroy joins this one (with its own deadline, if any).
+ *               An instance dropped on the worker's own account (disarmed here, discarded at a deadline
+ *               or in PostStop, an expiry dropped by a drain) or a queueing refused by DESTROYING or
+ *               later tells its work: {@link KthreadWork#dropped}.
  *   STOPPING    the barrier came out of the lane, or a destroy deadline passed (destroyReport): the actor
  *               stops after the message it is serving, and serves nothing more.
  *   STOPPED     PostStop has run (straight from OPEN if the parent stopped or the system terminated):
