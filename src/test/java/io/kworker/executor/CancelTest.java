@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kworker.KWorkerExecutor;
 import io.kworker.KWorkerFuture;
-import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
@@ -38,18 +37,6 @@ class CancelTest {
     kit.shutdown();
   }
 
-  private static WorkState state(KWorkerExecutor executor, KWorkerFuture<?> f) {
-    return result(executor.worker().state((Work) f));
-  }
-
-  /** A task held behind a gate, and the gate: the worker is busy until the test opens it. */
-  private static Gate busy(KWorkerExecutor executor) {
-    Gate gate = new Gate();
-    executor.submit(gate::pass);
-    gate.awaitEntered();
-    return gate;
-  }
-
   /**
    * cancel of a task not started: true, cancelled and done at once, get() throws CancellationException
    * naming it, the worker holds it no more, and it never runs.
@@ -57,7 +44,7 @@ class CancelTest {
   @Test
   void cancelOfAPendingTaskTakesItOutOfTheWorker() {
     KWorkerExecutor executor = kit.newExecutor("pending");
-    Gate gate = busy(executor);
+    Gate gate = Tasks.busy(executor);
     AtomicInteger runs = new AtomicInteger();
     KWorkerFuture<?> queued = executor.submit(runs::incrementAndGet);
     KWorkerFuture<?> armed = executor.schedule(runs::incrementAndGet, 1, TimeUnit.HOURS);
@@ -67,7 +54,7 @@ class CancelTest {
       assertTrue(f.isDone());
       CancellationException e = assertThrows(CancellationException.class, f::get);
       assertTrue(e.getMessage().contains(executor.worker().name()), e.getMessage());
-      assertEquals(WorkState.IDLE, state(executor, f));
+      assertEquals(WorkState.IDLE, Tasks.state(executor, f));
     }
     gate.open();
     result(executor.worker().flush());
@@ -82,7 +69,7 @@ class CancelTest {
     assertEquals("done", done.get(Await.LONG_SECONDS, TimeUnit.SECONDS));
     assertFalse(done.cancel(true));
     assertFalse(done.isCancelled());
-    Gate gate = busy(executor);
+    Gate gate = Tasks.busy(executor);
     KWorkerFuture<?> twice = executor.submit(() -> { });
     assertTrue(twice.cancel(false));
     assertFalse(twice.cancel(true));
@@ -181,13 +168,13 @@ class CancelTest {
     KWorkerFuture<String> done = executor.submit(() -> "done");
     done.get(Await.LONG_SECONDS, TimeUnit.SECONDS);
     assertFalse(result(done.cancelSync()));
-    Gate gate = busy(executor);
+    Gate gate = Tasks.busy(executor);
     AtomicInteger runs = new AtomicInteger();
     KWorkerFuture<?> queued = executor.submit(runs::incrementAndGet);
     KWorkerFuture<?> armed = executor.schedule(runs::incrementAndGet, 1, TimeUnit.HOURS);
     assertTrue(result(queued.cancelSync()));
     assertTrue(result(armed.cancelSync(Duration.ZERO)));
-    assertEquals(WorkState.IDLE, state(executor, armed));
+    assertEquals(WorkState.IDLE, Tasks.state(executor, armed));
     gate.open();
     result(executor.worker().flush());
     assertEquals(0, runs.get());
@@ -238,7 +225,7 @@ class CancelTest {
   @Test
   void aBadGraceChangesNothing() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("sync-bad");
-    Gate gate = busy(executor);
+    Gate gate = Tasks.busy(executor);
     KWorkerFuture<String> f = executor.submit(() -> "ran");
     assertThrows(NullPointerException.class, () -> f.cancelSync(null));
     assertThrows(IllegalArgumentException.class, () -> f.cancelSync(Duration.ofNanos(-1)));
@@ -265,7 +252,7 @@ class CancelTest {
     int after = runs.get();
     result(executor.worker().flush());
     assertEquals(after, runs.get(), "no run after cancelSync completed");
-    assertEquals(WorkState.IDLE, state(executor, f));
+    assertEquals(WorkState.IDLE, Tasks.state(executor, f));
   }
 
   /**

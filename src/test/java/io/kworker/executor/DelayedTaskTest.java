@@ -11,6 +11,7 @@ import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
+import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -30,18 +31,13 @@ class DelayedTaskTest {
     kit.shutdown();
   }
 
-  /** The worker's view of a task: its future is the work the worker runs. */
-  private static WorkStatus status(KWorkerExecutor executor, KWorkerFuture<?> f) {
-    return result(executor.worker().status((Work) f));
-  }
-
   /** A delayed task is armed on the worker and runs once its delay has passed, not before. */
   @Test
   void aDelayedTaskRunsOnceItsDelayHasPassed() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("delayed");
     AtomicInteger runs = new AtomicInteger();
     KWorkerFuture<Integer> f = executor.schedule(runs::incrementAndGet, 100, TimeUnit.MILLISECONDS);
-    assertEquals(WorkState.ARMED, status(executor, f).state());
+    assertEquals(WorkState.ARMED, Tasks.status(executor, f).state());
     kit.timePasses(99);
     result(executor.worker().flush());
     assertEquals(0, runs.get());
@@ -67,10 +63,10 @@ class DelayedTaskTest {
   void aHugeDelayIsArmedAndNeverRuns() {
     KWorkerExecutor executor = kit.newExecutor("huge");
     KWorkerFuture<?> f = executor.schedule(() -> { }, Long.MAX_VALUE, TimeUnit.DAYS);
-    assertEquals(WorkState.ARMED, status(executor, f).state());
+    assertEquals(WorkState.ARMED, Tasks.status(executor, f).state());
     assertTrue(f.getDelay(TimeUnit.DAYS) > 365L * 100, "more than a century: " + f.getDelay(TimeUnit.DAYS));
     kit.timePasses(Duration.ofDays(365).toMillis());
-    assertEquals(WorkState.ARMED, status(executor, f).state());
+    assertEquals(WorkState.ARMED, Tasks.status(executor, f).state());
     assertFalse(f.isDone());
   }
 
@@ -82,7 +78,7 @@ class DelayedTaskTest {
   void getDelayIsTheTimeLeftUntilTheWorkersExpiry() {
     KWorkerExecutor executor = kit.newExecutor("getdelay");
     KWorkerFuture<?> f = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
-    WorkStatus s = status(executor, f);
+    WorkStatus s = Tasks.status(executor, f);
     long delay = f.getDelay(TimeUnit.NANOSECONDS);
     long expiresIn = s.expiresIn().orElseThrow().toNanos();
     assertTrue(delay <= TimeUnit.HOURS.toNanos(1) && delay > TimeUnit.MINUTES.toNanos(59), "delay " + delay);
@@ -111,12 +107,11 @@ class DelayedTaskTest {
   void anExpiredTaskRunsBehindTasksQueuedBeforeItsExpiry() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("fifo");
     StringBuffer order = new StringBuffer();
-    executor.schedule(() -> order.append("delayed "), 10, TimeUnit.MILLISECONDS);
-    io.kworker.testing.Gate gate = new io.kworker.testing.Gate();
-    executor.submit(gate::pass);
-    gate.awaitEntered();
+    KWorkerFuture<?> delayed = executor.schedule(() -> order.append("delayed "), 10, TimeUnit.MILLISECONDS);
+    Gate gate = Tasks.busy(executor);
     executor.submit(() -> order.append("queued "));
     kit.timePasses(10); // expires while the worker is busy: behind "queued"
+    kit.mailboxFence(executor.worker(), (Work) delayed); // the expiry is served, before "later"
     gate.open();
     executor.submit(() -> order.append("later ")).get(Await.LONG_SECONDS, TimeUnit.SECONDS);
     assertEquals("queued delayed later ", order.toString());

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kworker.KWorkerExecutor;
 import io.kworker.KWorkerFuture;
-import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
 import io.kworker.testing.Gate;
@@ -38,10 +37,6 @@ class PeriodicTaskTest {
   static void shutdown() {
     kit.shutdown();
     realTime.shutdown();
-  }
-
-  private static WorkState state(KWorkerExecutor executor, KWorkerFuture<?> f) {
-    return result(executor.worker().state((Work) f));
   }
 
   /**
@@ -103,7 +98,7 @@ class PeriodicTaskTest {
         spinUntil(start + TimeUnit.MILLISECONDS.toNanos(4 * PERIOD_MS));
       }
     }, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
-    Await.until("armed after the first run", () -> state(executor, f) == WorkState.ARMED);
+    Await.until("armed after the first run", () -> Tasks.state(executor, f) == WorkState.ARMED);
     result(executor.worker().flush());
     assertEquals(1, runs.get(), "no catch-up at a fixed delay");
     assertTrue(f.getDelay(TimeUnit.MILLISECONDS) <= PERIOD_MS, "at most one delay from now");
@@ -123,7 +118,7 @@ class PeriodicTaskTest {
       }
     }, 0, 1, TimeUnit.MILLISECONDS);
     while (!f.isDone()) {
-      Await.until("armed or done", () -> f.isDone() || state(executor, f) == WorkState.ARMED);
+      Await.until("armed or done", () -> f.isDone() || Tasks.state(executor, f) == WorkState.ARMED);
       int before = runs.get();
       kit.timePasses(1);
       Await.until("one more run", () -> f.isDone() || runs.get() > before);
@@ -134,7 +129,7 @@ class PeriodicTaskTest {
     kit.timePasses(10);
     result(executor.worker().flush());
     assertEquals(3, runs.get());
-    assertEquals(WorkState.IDLE, state(executor, f));
+    assertEquals(WorkState.IDLE, Tasks.state(executor, f));
   }
 
   /** Cancelling a periodic task between runs stops the chain: it is disarmed and never runs again. */
@@ -143,9 +138,9 @@ class PeriodicTaskTest {
     KWorkerExecutor executor = kit.newExecutor("cancel");
     AtomicInteger runs = new AtomicInteger();
     KWorkerFuture<?> f = executor.scheduleWithFixedDelay(runs::incrementAndGet, 0, 1, TimeUnit.SECONDS);
-    Await.until("armed after the first run", () -> state(executor, f) == WorkState.ARMED);
+    Await.until("armed after the first run", () -> Tasks.state(executor, f) == WorkState.ARMED);
     assertTrue(f.cancel(false));
-    assertEquals(WorkState.IDLE, state(executor, f));
+    assertEquals(WorkState.IDLE, Tasks.state(executor, f));
     kit.timePasses(5_000);
     result(executor.worker().flush());
     assertEquals(1, runs.get());
@@ -158,11 +153,7 @@ class PeriodicTaskTest {
     KWorkerExecutor executor = kit.newExecutor("cancel-running");
     Gate gate = new Gate();
     AtomicInteger runs = new AtomicInteger();
-    KWorkerFuture<?> f = executor.scheduleAtFixedRate(() -> {
-      runs.incrementAndGet();
-      gate.pass();
-    }, 0, 1, TimeUnit.MILLISECONDS);
-    gate.awaitEntered();
+    KWorkerFuture<?> f = Tasks.periodicHeld(executor, gate, runs);
     assertTrue(f.cancel(false));
     assertTrue(f.isCancelled());
     gate.open();
@@ -170,7 +161,7 @@ class PeriodicTaskTest {
     kit.timePasses(10);
     result(executor.worker().flush());
     assertEquals(1, runs.get());
-    assertEquals(WorkState.IDLE, state(executor, f));
+    assertEquals(WorkState.IDLE, Tasks.state(executor, f));
     assertFalse(gate.interrupted(), "cancel(false) never interrupts");
   }
 

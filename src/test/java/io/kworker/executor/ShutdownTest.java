@@ -40,11 +40,6 @@ class ShutdownTest {
     manual.shutdown();
   }
 
-  /** The worker's thread, from inside a task. */
-  private static Thread workerThread(KWorkerExecutor executor) throws Exception {
-    return executor.submit(Thread::currentThread).get(Await.LONG_SECONDS, TimeUnit.SECONDS);
-  }
-
   private static void awaitTerminated(KWorkerExecutor executor, Thread thread) throws Exception {
     assertTrue(executor.awaitTermination(Await.LONG_SECONDS, TimeUnit.SECONDS));
     assertTrue(executor.isTerminated());
@@ -57,7 +52,7 @@ class ShutdownTest {
   @Test
   void submissionsAfterShutdownAreRejected() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("rejects");
-    Thread thread = workerThread(executor);
+    Thread thread = Tasks.workerThread(executor);
     executor.shutdown();
     List<Consumer<KWorkerExecutor>> calls = List.of(
         e -> e.execute(() -> { }),
@@ -87,7 +82,7 @@ class ShutdownTest {
   @Test
   void anIdleExecutorTerminatesAfterShutdown() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("idle");
-    Thread thread = workerThread(executor);
+    Thread thread = Tasks.workerThread(executor);
     assertFalse(executor.isShutdown());
     assertFalse(executor.isTerminated());
     assertFalse(executor.awaitTermination(0, TimeUnit.SECONDS));
@@ -102,9 +97,7 @@ class ShutdownTest {
   @Test
   void awaitTerminationTimesOutWhileATaskRuns() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("await");
-    Gate gate = new Gate();
-    executor.submit(gate::pass);
-    gate.awaitEntered();
+    Gate gate = Tasks.busy(executor);
     executor.shutdown();
     assertFalse(executor.awaitTermination(1, TimeUnit.MILLISECONDS));
     assertFalse(executor.awaitTermination(-1, TimeUnit.DAYS));
@@ -122,10 +115,8 @@ class ShutdownTest {
   @Test
   void shutdownRunsQueuedAndDelayedTasksAndCancelsPeriodicOnes() throws Exception {
     KWorkerExecutor executor = manual.newExecutor("policies");
-    Thread thread = workerThread(executor);
-    Gate gate = new Gate();
-    executor.submit(gate::pass);
-    gate.awaitEntered();
+    Thread thread = Tasks.workerThread(executor);
+    Gate gate = Tasks.busy(executor);
     KWorkerFuture<String> queued = executor.submit(() -> "queued");
     KWorkerFuture<String> delayed = executor.schedule(() -> "delayed", 100, TimeUnit.MILLISECONDS);
     KWorkerFuture<?> rate = executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
@@ -149,11 +140,7 @@ class ShutdownTest {
     KWorkerExecutor executor = kit.newExecutor("periodic-running");
     Gate gate = new Gate();
     AtomicInteger runs = new AtomicInteger();
-    KWorkerFuture<?> f = executor.scheduleAtFixedRate(() -> {
-      runs.incrementAndGet();
-      gate.pass();
-    }, 0, 1, TimeUnit.MILLISECONDS);
-    gate.awaitEntered();
+    KWorkerFuture<?> f = Tasks.periodicHeld(executor, gate, runs);
     executor.shutdown();
     assertFalse(f.isDone());
     gate.open();
@@ -166,7 +153,7 @@ class ShutdownTest {
   @Test
   void cancellingTheLastDelayedTaskEndsTheWorker() throws Exception {
     KWorkerExecutor executor = manual.newExecutor("last-delayed");
-    Thread thread = workerThread(executor);
+    Thread thread = Tasks.workerThread(executor);
     KWorkerFuture<?> delayed = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
     executor.shutdown();
     assertFalse(executor.awaitTermination(10, TimeUnit.MILLISECONDS));
@@ -181,7 +168,7 @@ class ShutdownTest {
   @Test
   void shutdownNowReturnsTheTasksThatNeverStarted() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("now");
-    Thread thread = workerThread(executor);
+    Thread thread = Tasks.workerThread(executor);
     AtomicBoolean interrupted = new AtomicBoolean();
     CountDownLatch started = new CountDownLatch(1);
     KWorkerFuture<?> running = executor.submit(() -> {
@@ -218,9 +205,7 @@ class ShutdownTest {
   @Test
   void shutdownFromInsideATask() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("inside");
-    Gate gate = new Gate();
-    executor.submit(gate::pass);
-    gate.awaitEntered();
+    Gate gate = Tasks.busy(executor);
     KWorkerFuture<?> shutter = executor.submit(executor::shutdown);
     KWorkerFuture<String> behind = executor.submit(() -> "behind");
     gate.open();
@@ -233,9 +218,7 @@ class ShutdownTest {
   @Test
   void shutdownNowFromInsideATask() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("inside-now");
-    Gate gate = new Gate();
-    executor.submit(gate::pass);
-    gate.awaitEntered();
+    Gate gate = Tasks.busy(executor);
     AtomicReference<KWorkerFuture<?>> behind = new AtomicReference<>();
     KWorkerFuture<List<Runnable>> stopper = executor.submit(() -> {
       List<Runnable> left = executor.shutdownNow();

@@ -107,9 +107,7 @@ class SubmitTest {
   @Test
   void everyWayInReturnsAKWorkerFuture() {
     KWorkerExecutor executor = kit.newExecutor("futures");
-    Gate gate = new Gate();
-    executor.submit(gate::pass);
-    gate.awaitEntered();
+    Gate gate = Tasks.busy(executor);
     List<KWorkerFuture<?>> futures = List.of(executor.submit(() -> { }), executor.submit(() -> 1),
         executor.submit(() -> { }, 1), executor.schedule(() -> { }, 1, TimeUnit.HOURS),
         executor.schedule(() -> 1, 1, TimeUnit.HOURS),

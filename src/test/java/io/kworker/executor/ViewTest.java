@@ -40,9 +40,7 @@ class ViewTest {
     KWorkerExecutor view = KWorkerExecutor.of(worker);
     assertSame(worker, view.worker());
     StringBuffer order = new StringBuffer();
-    Gate gate = new Gate();
-    view.submit(gate::pass);
-    gate.awaitEntered();
+    Gate gate = Tasks.busy(view);
     worker.queue(Work.of("a", () -> order.append("a")));
     view.submit(() -> order.append("b"));
     worker.queue(Work.of("c", () -> order.append("c")));
@@ -81,9 +79,7 @@ class ViewTest {
   void shutdownNowOfAViewTakesOnlyItsOwnTasks() throws Exception {
     KWorker worker = kit.newWorker("view-now");
     KWorkerExecutor view = KWorkerExecutor.of(worker);
-    Gate gate = new Gate();
-    view.submit(gate::pass);
-    gate.awaitEntered();
+    Gate gate = Tasks.busy(view);
     AtomicInteger runs = new AtomicInteger();
     AtomicBoolean ownRan = new AtomicBoolean();
     Set<Object> notStarted = new HashSet<>(List.of(view.submit(runs::incrementAndGet),

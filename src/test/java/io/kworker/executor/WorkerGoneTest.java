@@ -43,9 +43,7 @@ class WorkerGoneTest {
   @Test
   void destroyedBehindItsBackCancelsWhatWillNotRun() throws Exception {
     KWorkerExecutor executor = kit.newExecutor("destroyed");
-    Gate gate = new Gate();
-    executor.submit(gate::pass);
-    gate.awaitEntered();
+    Gate gate = Tasks.busy(executor);
     KWorkerFuture<String> queued = executor.submit(() -> "queued");
     KWorkerFuture<?> delayed = executor.schedule(() -> { }, 1, TimeUnit.HOURS);
     KWorkerFuture<?> periodic = executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS);
@@ -69,11 +67,7 @@ class WorkerGoneTest {
     KWorkerExecutor executor = kit.newExecutor("rearm-refused");
     Gate gate = new Gate();
     AtomicInteger runs = new AtomicInteger();
-    KWorkerFuture<?> periodic = executor.scheduleWithFixedDelay(() -> {
-      runs.incrementAndGet();
-      gate.pass();
-    }, 0, 1, TimeUnit.MILLISECONDS);
-    gate.awaitEntered();
+    KWorkerFuture<?> periodic = Tasks.periodicHeld(executor, gate, runs);
     var destroyed = executor.worker().destroy();
     Await.until("the destroy is accepted",
         () -> executor.worker().queue(io.kworker.Work.of("probe", () -> { })).toCompletableFuture()
@@ -111,9 +105,7 @@ class WorkerGoneTest {
   void theActorSystemTerminatesAndEveryFutureCompletes() throws Exception {
     WorkerTestKit own = WorkerTestKit.create(WorkerTestKit.unique("terminating"));
     KWorkerExecutor executor = KWorkerExecutor.create(own.system(), "gone");
-    Gate gate = new Gate();
-    executor.submit(gate::pass);
-    gate.awaitEntered();
+    Gate gate = Tasks.busy(executor);
     List<KWorkerFuture<?>> pending = List.of(executor.submit(() -> { }),
         executor.schedule(() -> { }, 1, TimeUnit.HOURS),
         executor.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.HOURS));
