@@ -41,6 +41,18 @@ class ModuleTest {
     return ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
   }
 
+  /** {@code r} as the layer's {@code io.kworker.WorkRunnable} (another class than the class path's). */
+  private static Object runnable(Class<?> workRunnable, Runnable r) {
+    return java.lang.reflect.Proxy.newProxyInstance(workRunnable.getClassLoader(), new Class<?>[] {workRunnable},
+        (proxy, method, args) -> {
+          if (!method.getName().equals("run")) {
+            throw new UnsupportedOperationException(method.toString());
+          }
+          r.run(); // run() and run(work) alike
+          return null;
+        });
+  }
+
   /** Only the API package is exported; every module it needs resolves. */
   @Test
   void exportsTheApiPackageOnly() {
@@ -64,7 +76,8 @@ class ModuleTest {
     assertThrows(IllegalAccessException.class, () -> name.invoke(handle.getConstructor(String.class)
         .newInstance("x")));
     Class<?> work = Class.forName("io.kworker.Work", true, loader);
-    Object w = work.getMethod("of", String.class, Runnable.class).invoke(null, "w", (Runnable) () -> { });
+    Class<?> fn = Class.forName("io.kworker.WorkRunnable", true, loader);
+    Object w = work.getMethod("of", String.class, fn).invoke(null, "w", runnable(fn, () -> { }));
     assertEquals("w", work.getMethod("name").invoke(w));
   }
 
@@ -87,8 +100,8 @@ class ModuleTest {
         Object worker = kworker.getMethod("create", typedSystem, String.class).invoke(null, system, "m");
         Class<?> work = Class.forName("io.kworker.Work", true, loader);
         java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-        Object w = work.getMethod("of", String.class, Runnable.class)
-            .invoke(null, "w", (Runnable) runs::incrementAndGet);
+        Class<?> fn = Class.forName("io.kworker.WorkRunnable", true, loader);
+        Object w = work.getMethod("of", String.class, fn).invoke(null, "w", runnable(fn, runs::incrementAndGet));
         Object queued = kworker.getMethod("queue", work).invoke(worker, w);
         assertEquals(Boolean.TRUE, io.kworker.testing.Await.result(
             (java.util.concurrent.CompletionStage<?>) queued));
