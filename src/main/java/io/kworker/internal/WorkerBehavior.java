@@ -19,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -323,8 +322,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     switch (r.op.admission) {
       case QUEUEING:
         if (state >= DESTROYING) {
-          r.fail(new RejectedExecutionException("worker [" + handle.logName() + "] is being destroyed; "
-              + opName(r) + " of work [" + r.work.logName() + "] refused"));
+          r.fail(handle.refused(r, "is being destroyed"));
           return false;
         }
         return bind(r);
