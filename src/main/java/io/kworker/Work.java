@@ -42,16 +42,18 @@ public sealed interface Work permits WorkImpl, DelayedWork {
     return new WorkImpl(name, Objects.requireNonNull(fn, "work function"));
   }
 
-  /** The name given at creation; it appears in every log line and error about this work. */
+  /** {@return the name given at creation; it appears in every log line and error about this work} */
   String name();
 
-  /** The worker this work is bound to (the one it was last queued on), if any. */
+  /** {@return the worker this work is bound to (the one it was last queued on), if any} */
   Optional<KWorker> worker();
 
   /**
-   * True when called from inside this work's own function while a cancel (with or without a grace
-   * period) or a {@code disableSync} waits for this run to return: a long work may check it and return
-   * early. Something the kernel cannot offer. False anywhere else.
+   * Whether a cancel waits for this run: a long work may check it and return early. Something the kernel
+   * cannot offer.
+   *
+   * @return true when called from inside this work's own function while a cancel (with or without a
+   *     grace period) or a {@code disableSync} waits for this run to return; false anywhere else
    */
   boolean cancelRequested();
 }
