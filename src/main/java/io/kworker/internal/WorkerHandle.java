@@ -143,13 +143,13 @@ public final class WorkerHandle {
    * work queued by a timer callback, say, after shutdown has begun).
    */
   RejectedExecutionException refused(Request r, String why) {
-    RejectedExecutionException e = new RejectedExecutionException("worker [" + logName + "] " + why + "; "
-        + r.op.methodName() + " of work [" + r.work.logName() + "] refused");
+    String refused = "[" + logName + "] " + why + "; " + r.op.methodName() + " of work [" + r.work.logName()
+        + "] refused";
     if (!refusalLogged && REFUSAL_LOGGED.compareAndSet(this, false, true)) {
-      LOG.warn("{}: its stage fails with a RejectedExecutionException (only the first refusal of a worker "
-          + "is logged)", e.getMessage());
+      LOG.warn("Worker {}: its stage fails with a RejectedExecutionException (only the first refusal of a "
+          + "worker is logged)", refused);
     }
-    return e;
+    return new RejectedExecutionException("worker " + refused);
   }
 
   void workFailed(KthreadWork work, Throwable e) {

@@ -64,8 +64,8 @@ class RefusedQueueingTest {
 
     List<ILoggingEvent> logged = warnings(w);
     assertEquals(1, logged.size(), "five refusals, one line: " + logged);
-    assertEquals(being + "queue of work [facade] " + REFUSED + " (only the first refusal of a worker is logged)",
-        logged.get(0).getFormattedMessage());
+    assertEquals("W" + being.substring(1) + "queue of work [facade] " + REFUSED
+        + " (only the first refusal of a worker is logged)", logged.get(0).getFormattedMessage());
   }
 
   @Test
@@ -90,7 +90,7 @@ class RefusedQueueingTest {
 
   private static List<ILoggingEvent> warnings(KWorker w) {
     return LOGS.events().stream()
-        .filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("worker [" + w.name() + "]"))
+        .filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().startsWith("Worker [" + w.name() + "]"))
         .collect(Collectors.toList());
   }
 }
