@@ -1,4 +1,4 @@
-package io.kworker.api;
+package io.kworker.release;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
