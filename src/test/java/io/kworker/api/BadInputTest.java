@@ -17,6 +17,7 @@ import io.kworker.Work;
 import io.kworker.WorkFunction;
 import io.kworker.WorkRunnable;
 import io.kworker.WorkState;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.Recorder;
 import io.kworker.testing.WorkerTestKit;
@@ -27,9 +28,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input gets a clear error naming the worker and the work, and loses nothing. */
 class BadInputTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY);
   static final WorkerTestKit kit = WorkerTestKit.create();
 
   @AfterAll

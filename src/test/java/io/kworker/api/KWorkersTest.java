@@ -13,6 +13,7 @@ import io.kworker.KWorker;
 import io.kworker.KWorkers;
 import io.kworker.Work;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +33,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The KWorkers extension and its CoordinatedShutdown phase. */
 class KWorkersTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS =
+      ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.REFUSED, ExpectedLogs.DEADLINE_MISSED);
   static WorkerTestKit testKit;
 
   @BeforeAll

@@ -22,6 +22,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * nobody expected stands out. Tests may check what was recorded with {@link #count}.
  */
 public final class ExpectedLogs implements BeforeAllCallback, AfterAllCallback {
+  /** A destroy (the test's or the kit's at shutdown) cancelled armed timers: one line per worker. */
+  public static final String ARMED_AT_DESTROY = "delayed work(s) are armed: their timers are cancelled";
+  /** A worker actor stopped (parent or system gone) with works armed or queued. */
+  public static final String STOPPED_WITH_WORKS = "stopped while";
+  /** A queueing call refused by a worker being destroyed or gone: one line per worker. */
+  public static final String REFUSED = "refused: its stage fails with a RejectedExecutionException";
+  /** A work threw. */
+  public static final String WORK_FAILED = "failed; the worker goes on";
+  /** {@code destroy(deadline)} discarded works, or the registry's shutdown deadline passed. */
+  public static final String DEADLINE_MISSED = "missed its";
+
   private static final List<ExpectedLogs> ACTIVE = new CopyOnWriteArrayList<>();
 
   private final List<String> fragments;
