@@ -493,7 +493,12 @@ public final class KWorker {
           FlushDelayed, Disable, DisableSync, Enable, EnableAndQueue, Drain, GetStatus, Destroy,
           DestroyWithin {}
 
-  /** See {@link KWorker#queue}. */
+  /**
+   * See {@link KWorker#queue}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Queue(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -508,7 +513,13 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#queueDelayed}. */
+  /**
+   * See {@link KWorker#queueDelayed}.
+   *
+   * @param work the work
+   * @param delay the delay: zero queues at the tail at once
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record QueueDelayed(DelayedWork work, Duration delay, ActorRef<StatusReply<Boolean>> replyTo)
       implements Command {
     /**
@@ -527,7 +538,13 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#modDelayed}. */
+  /**
+   * See {@link KWorker#modDelayed}.
+   *
+   * @param work the work
+   * @param delay the delay: zero queues at the tail at once
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record ModDelayed(DelayedWork work, Duration delay, ActorRef<StatusReply<Boolean>> replyTo)
       implements Command {
     /**
@@ -546,7 +563,12 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#flush(Work)}. */
+  /**
+   * See {@link KWorker#flush(Work)}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record FlushWork(Work work, ActorRef<StatusReply<Done>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -561,7 +583,11 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#flush()}. */
+  /**
+   * See {@link KWorker#flush()}.
+   *
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record FlushWorker(ActorRef<StatusReply<Done>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -577,6 +603,11 @@ public final class KWorker {
   /**
    * See {@link KWorker#cancelSync(Work, Duration)}: a zero grace interrupts at once, one of 100 years or
    * more never does.
+   *
+   * @param work the work
+   * @param grace how long the run may go on before its thread is interrupted: zero interrupts at
+   *     once, 100 years or more never
+   * @param replyTo gets the answer, a {@link StatusReply}
    */
   public record CancelSync(Work work, Duration grace, ActorRef<StatusReply<Boolean>> replyTo)
       implements Command {
@@ -585,7 +616,8 @@ public final class KWorker {
      * {@link IllegalArgumentException}.
      *
      * @param work the work
-     * @param grace how long the run may go on before its thread is interrupted: zero interrupts at once, 100 years or more never
+     * @param grace how long the run may go on before its thread is interrupted: zero interrupts at
+     *     once, 100 years or more never
      * @param replyTo gets the answer, a {@link StatusReply}
      */
     public CancelSync {
@@ -606,7 +638,12 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#cancel}. */
+  /**
+   * See {@link KWorker#cancel}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Cancel(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -621,7 +658,12 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#flushDelayed}. */
+  /**
+   * See {@link KWorker#flushDelayed}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record FlushDelayed(DelayedWork work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -636,7 +678,12 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#disable}. */
+  /**
+   * See {@link KWorker#disable}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Disable(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -651,7 +698,12 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#disableSync}. */
+  /**
+   * See {@link KWorker#disableSync}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record DisableSync(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -666,7 +718,12 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#enable}. */
+  /**
+   * See {@link KWorker#enable}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Enable(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -681,7 +738,12 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#enableAndQueue}. */
+  /**
+   * See {@link KWorker#enableAndQueue}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record EnableAndQueue(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -696,7 +758,11 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#drain}. */
+  /**
+   * See {@link KWorker#drain}.
+   *
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Drain(ActorRef<StatusReply<Done>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -709,7 +775,12 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#status}. */
+  /**
+   * See {@link KWorker#status}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record GetStatus(Work work, ActorRef<StatusReply<WorkStatus>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -724,7 +795,11 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#destroy()}. */
+  /**
+   * See {@link KWorker#destroy()}.
+   *
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Destroy(ActorRef<StatusReply<Done>> replyTo) implements Command {
     /**
      * Checks the arguments: a null one throws a {@link NullPointerException}.
@@ -737,7 +812,12 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#destroy(Duration)}. */
+  /**
+   * See {@link KWorker#destroy(Duration)}.
+   *
+   * @param deadline how long queued works may take to run
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record DestroyWithin(Duration deadline, ActorRef<StatusReply<DestroyReport>> replyTo)
       implements Command {
     /**

@@ -60,7 +60,8 @@ class ConsumerProjectsTest {
   private static final String FAILED = "ERROR [worker=consumer work=failing] io.kworker.KWorker - "
       + "Work [failing] on worker [consumer] failed; the worker goes on";
   private static final String THROWN = "java.io.IOException: failing on purpose";
-  private static final Pattern REPLAYED = Pattern.compile("intercepted and are|now being replayed|codes.html#replay");
+  private static final Pattern REPLAYED =
+      Pattern.compile("intercepted and are|now being replayed|codes.html#replay");
 
   /** Each project: the README snippets it declares, in this order. */
   private static final Map<String, List<String>> PROJECTS_SNIPPETS = new LinkedHashMap<>();
@@ -80,18 +81,18 @@ class ConsumerProjectsTest {
   @BeforeAll
   static void buildTheProjectsAndStartTheApplications() throws Exception {
     snippets = readmeSnippets();
-    version = System.getProperty("kworker.version", "");
+    version = System.getProperty("kworker.version", pomVersion());
     assertTrue(snippets.get("kworker").contains("<version>" + version + "</version>"),
         "README's kworker snippet names version " + version + " (the pom's):\n" + snippets.get("kworker"));
     installKworker();
     writeProjects();
     build();
     for (String name : PROJECTS_SNIPPETS.keySet()) {
-      RUNS.put(name, run(name, List.of("-cp", classes(name) + File.pathSeparator + classpath(name))));
+      run(name, name, List.of("-cp", classes(name) + File.pathSeparator + classpath(name)));
     }
     String name = "slf4j-2-kworker-first";
-    RUNS.put(MODULE_PATH_RUN, run(name, List.of("--module-path", classpath(name),
-        "--add-modules", "ALL-MODULE-PATH", "-cp", classes(name))));
+    run(MODULE_PATH_RUN, name, List.of("--module-path", classpath(name), "--add-modules", "ALL-MODULE-PATH",
+        "-cp", classes(name)));
   }
 
   @AfterAll
@@ -167,14 +168,14 @@ class ConsumerProjectsTest {
         run + " has an SLF4J warning:\n" + output);
   }
 
-  private static Process run(String project, List<String> path) throws IOException {
+  /** Starts {@code project}'s application in a JVM of its own, its classes and dependencies on {@code path}. */
+  private static void run(String run, String project, List<String> path) throws IOException {
     List<String> command = new ArrayList<>(List.of(javaHome().resolve("bin/java").toString(),
         "-XX:TieredStopAtLevel=1", "-Xmx256m"));
     command.addAll(path);
     command.add("consumer.ConsumerApp");
-    String run = RUNS.isEmpty() || !RUNS.containsKey(project) ? project : MODULE_PATH_RUN;
-    return new ProcessBuilder(command).directory(PROJECTS.resolve(project).toFile()).redirectErrorStream(true)
-        .redirectOutput(outputFile(run).toFile()).start();
+    RUNS.put(run, new ProcessBuilder(command).directory(PROJECTS.resolve(project).toFile())
+        .redirectErrorStream(true).redirectOutput(outputFile(run).toFile()).start());
   }
 
   private static Path outputFile(String run) {
@@ -200,10 +201,22 @@ class ConsumerProjectsTest {
     return found;
   }
 
+  /** pom.xml's version, for a run that does not get it from Maven (an IDE's). */
+  private static String pomVersion() {
+    try {
+      Matcher m = Pattern.compile(
+          "<artifactId>kworker</artifactId>\\s*(?:<!--.*?-->\\s*)*<version>(.*?)</version>", Pattern.DOTALL)
+          .matcher(Files.readString(Path.of("pom.xml")));
+      return m.find() ? m.group(1) : "";
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The version of {@code artifactId} in a snippet. */
   private static String version(String snippet, String artifactId) {
-    Matcher m = Pattern.compile("<artifactId>" + Pattern.quote(artifactId) + "</artifactId>\\s*<version>(.*?)</version>")
-        .matcher(snippet);
+    Matcher m = Pattern.compile("<artifactId>" + Pattern.quote(artifactId)
+        + "</artifactId>\\s*<version>(.*?)</version>").matcher(snippet);
     assertTrue(m.find(), artifactId + " in " + snippet);
     return m.group(1);
   }
