@@ -1,6 +1,7 @@
 package io.kworker;
 
 import akka.Done;
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -65,30 +66,39 @@ public final class KWorker {
    * @param system the actor system
    * @param name any name; it names the thread ({@code kworker/<name>}) and every log line
    * @return the worker's façade
+   * @throws UnsupportedOperationException if {@code kworker.execution} is {@code "virtual"} and this JVM
+   *     is older than Java 21
    */
   public static KWorker create(ActorSystem<?> system, String name) {
-    return create(system, name, Settings.from(system).execution());
+    return create(system, name, Settings.from(system), Instrumentation.from(system), Settings.EXECUTION_KEY);
   }
 
   /**
    * Starts a worker as a system actor whose works run on {@code execution}: {@code "dedicated"} for a
-   * thread of its own, or the id of a dispatcher (such as {@code
-   * "akka.actor.default-blocking-io-dispatcher"}), shared with other workers.
+   * thread of its own, {@code "virtual"} for virtual threads (Java 21+), or the id of a dispatcher (such
+   * as {@code "akka.actor.default-blocking-io-dispatcher"}), shared with other workers.
    *
    * @param system the actor system
    * @param name any name; it names the thread and every log line
-   * @param execution {@code "dedicated"} or a dispatcher id
+   * @param execution {@code "dedicated"}, {@code "virtual"} or a dispatcher id
    * @return the worker's façade
+   * @throws UnsupportedOperationException if {@code execution} is {@code "virtual"} and this JVM is older
+   *     than Java 21
    */
   public static KWorker create(ActorSystem<?> system, String name, String execution) {
     Settings settings = Settings.from(system).withExecution(Objects.requireNonNull(execution, "execution"));
-    return create(system, name, settings, Instrumentation.from(system));
+    return create(system, name, settings, Instrumentation.from(system), "execution");
   }
 
-  /** A system-actor worker with explicit settings (used by {@link KWorkers} for configured workers). */
-  static KWorker create(ActorSystem<?> system, String name, Settings settings, Instrumentation instr) {
-    settings = settings.validate(system);
-    WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"), instr);
+  /**
+   * A system-actor worker with explicit settings (used by {@link KWorkers} for configured workers);
+   * {@code executionKey} says where its execution was set, for the error if it cannot be had.
+   */
+  static KWorker create(ActorSystem<?> system, String name, Settings settings, Instrumentation instr,
+      String executionKey) {
+    Objects.requireNonNull(name, "worker name");
+    settings = settings.validate(system, name, executionKey);
+    WorkerHandle handle = new WorkerHandle(name, instr);
     handle.setRef(system.systemActorOf(WorkerBehavior.create(handle, settings), actorName(name),
         props(settings)));
     return new KWorker(handle).published();
@@ -100,11 +110,14 @@ public final class KWorker {
    * @param context the parent actor's context
    * @param name any name; it names the thread and every log line
    * @return the worker's façade
+   * @throws UnsupportedOperationException if {@code kworker.execution} is {@code "virtual"} and this JVM
+   *     is older than Java 21
    */
   public static KWorker spawn(ActorContext<?> context, String name) {
-    Settings settings = Settings.from(context.getSystem()).validate(context.getSystem());
-    WorkerHandle handle = new WorkerHandle(Objects.requireNonNull(name, "worker name"),
-        Instrumentation.from(context.getSystem()));
+    Objects.requireNonNull(name, "worker name");
+    Settings settings = Settings.from(context.getSystem())
+        .validate(context.getSystem(), name, Settings.EXECUTION_KEY);
+    WorkerHandle handle = new WorkerHandle(name, Instrumentation.from(context.getSystem()));
     handle.setRef(context.spawn(WorkerBehavior.create(handle, settings), actorName(name), props(settings)));
     return new KWorker(handle).published();
   }
@@ -487,8 +500,12 @@ public final class KWorker {
    * <p>Order: commands one sender sends are served in order, and façade calls a thread made before it
    * sends a command are served before the command. The façade and the protocol are two channels, though:
    * a façade call made after sending a command may be served first.
+   *
+   * <p>The commands carry works, which are functions: they never leave their JVM, and are exempt from
+   * {@code akka.actor.serialize-messages} ({@link NoSerializationVerificationNeeded}). Across nodes, use
+   * {@link io.kworker.cluster.ClusterKWorkers}.
    */
-  public sealed interface Command
+  public sealed interface Command extends NoSerializationVerificationNeeded
       permits Queue, QueueDelayed, ModDelayed, FlushWork, FlushWorker, CancelSync, Cancel,
           FlushDelayed, Disable, DisableSync, Enable, EnableAndQueue, Drain, GetStatus, Destroy,
           DestroyWithin {}

@@ -141,6 +141,8 @@ public final class KWorkers implements Extension {
    *     deadline that is negative or not below the phase's timeout)
    * @throws akka.ConfigurationException if {@code execution} or {@code actor-dispatcher} names no
    *     configured dispatcher
+   * @throws UnsupportedOperationException if the worker's execution is {@code "virtual"} and this JVM is
+   *     older than Java 21 (the error names the key that set it)
    */
   public KWorker worker(String name) {
     Objects.requireNonNull(name, "worker name");
@@ -164,7 +166,9 @@ public final class KWorkers implements Extension {
     Duration own = config.hasPath(ConfigUtil.joinPath("workers", name, "shutdown", "destroy-deadline"))
         ? destroyDeadline(block, ConfigUtil.joinPath("kworker", "workers", name, "shutdown", "destroy-deadline"))
         : deadline;
-    w = KWorker.create(system, name, settings, instrumentation);
+    String executionKey = config.hasPath(ConfigUtil.joinPath("workers", name, "execution"))
+        ? ConfigUtil.joinPath("kworker", "workers", name, "execution") : Settings.EXECUTION_KEY;
+    w = KWorker.create(system, name, settings, instrumentation, executionKey);
     deadlines.put(name, own);
     workers.put(name, w);
     LOG.debug("Worker [{}] created from {} (execution {})", Names.safe(name),

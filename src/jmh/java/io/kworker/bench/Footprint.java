@@ -24,9 +24,11 @@ import java.util.concurrent.Executors;
  * live threads, the time to create them (until each has answered a flush, so its actor has started) and
  * the time to destroy them all. Baselines in the same JVM: as many idle typed actors
  * ({@code Behaviors.receiveMessage}) for the shared case, and as many single-thread executors (each
- * with its thread started) for the dedicated case. Rounds alternate which goes first.
+ * with its thread started) for the dedicated case. Rounds alternate which goes first. On Java 21 or
+ * later, also {@code shared} workers with {@code execution = "virtual"}, beside the same baselines.
  *
  * <p>Run: {@code mvn -B -Pjmh test-compile exec:exec@bench -Dbench.main=io.kworker.bench.Footprint -Dbench.args='5 100000 1000 docs/results/footprint.json'}
+ * (the virtual rows: the same with a JDK 21+ first on the PATH, see docs/performance.md)
  */
 public final class Footprint {
   record Figures(double bytes, double threads, double createUs, double destroyUs) {}
@@ -177,9 +179,16 @@ public final class Footprint {
     actors(system, shared / 10, "warm-a");
     workers(system, dedicated / 10, "dedicated", "warm-d");
     executors(dedicated / 10);
+    boolean virtual = Runtime.version().feature() >= 21;
+    if (virtual) {
+      workers(system, shared / 10, "virtual", "warm-v");
+    }
     Map<String, Figures[]> all = new LinkedHashMap<>();
-    for (String k : new String[] {"kworker_shared", "actor_idle", "kworker_dedicated", "executor_single"}) {
-      all.put(k, new Figures[rounds]);
+    for (String k : new String[] {"kworker_shared", "actor_idle", "kworker_dedicated", "executor_single",
+        "kworker_virtual"}) {
+      if (virtual || !k.equals("kworker_virtual")) {
+        all.put(k, new Figures[rounds]);
+      }
     }
     for (int r = 0; r < rounds; r++) {
       if (r % 2 == 0) {
@@ -187,7 +196,13 @@ public final class Footprint {
         all.get("actor_idle")[r] = actors(system, shared, "a" + r + "-");
         all.get("kworker_dedicated")[r] = workers(system, dedicated, "dedicated", "d" + r + "-");
         all.get("executor_single")[r] = executors(dedicated);
+        if (virtual) {
+          all.get("kworker_virtual")[r] = workers(system, shared, "virtual", "v" + r + "-");
+        }
       } else {
+        if (virtual) {
+          all.get("kworker_virtual")[r] = workers(system, shared, "virtual", "v" + r + "-");
+        }
         all.get("actor_idle")[r] = actors(system, shared, "a" + r + "-");
         all.get("kworker_shared")[r] = workers(system, shared, dispatcher, "s" + r + "-");
         all.get("executor_single")[r] = executors(dedicated);
@@ -199,7 +214,7 @@ public final class Footprint {
     }
     Results results = new Results();
     for (Map.Entry<String, Figures[]> e : all.entrySet()) {
-      String n = e.getKey().endsWith("shared") || e.getKey().startsWith("actor")
+      String n = e.getKey().endsWith("shared") || e.getKey().endsWith("virtual") || e.getKey().startsWith("actor")
           ? Integer.toString(shared) : Integer.toString(dedicated);
       Figures[] f = e.getValue();
       String b = "io.kworker.bench.Footprint." + e.getKey();

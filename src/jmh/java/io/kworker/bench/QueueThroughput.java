@@ -80,7 +80,7 @@ public class QueueThroughput {
     }
   }
 
-  private static Object kworker(KWorker worker, Works w) {
+  static Object kworker(KWorker worker, Works w) {
     for (Work work : w.works) {
       worker.queue(work);
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * the {@code queueDelayed} call to the start of the work's function, minus 5 ms; against
  * {@code ScheduledThreadPoolExecutor(1).schedule} (call to task start, minus 5 ms). The worker runs with
  * the shipped configuration (kworker's timer thread; Akka's tick left at its 10 ms default), and, for
- * reference, with {@code kworker.timers = akka-scheduler} at Akka's 10 ms tick and at 1 ms, each in a
+ * reference, with {@code kworker.timers = scheduler} at Akka's 10 ms tick and at 1 ms, each in a
  * fresh ActorSystem.
  *
  * <p>Also the idle cost: the CPU time the whole process, and the timer threads (Akka's scheduler thread,
@@ -98,8 +98,8 @@ public final class TimerLateness {
   /** The configurations compared: kworker's shipped one, and Akka's scheduler at two ticks. */
   static final Map<String, String> VARIANTS = Map.of(
       "thread", "",
-      "akka10ms", "kworker.timers = akka-scheduler",
-      "akka1ms", "kworker.timers = akka-scheduler\nakka.scheduler.tick-duration = 1ms");
+      "akka10ms", "kworker.timers = scheduler",
+      "akka1ms", "kworker.timers = scheduler\nakka.scheduler.tick-duration = 1ms");
   static final String[] ORDER = {"thread", "akka10ms", "akka1ms"};
 
   public static void main(String[] args) throws Exception {

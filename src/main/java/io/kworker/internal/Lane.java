@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A single-producer, single-consumer linked queue of {@link Ticket}s (the kernel's
  * {@code work_list}): the worker actor appends, and a batch loop on the executor takes from the head.
- * A batch runs on a dedicated thread (the default) or on a shared dispatcher, where it yields the
- * thread after {@code batch} works. At most one batch runs at a time ({@link #scheduled}), so works of
+ * A batch runs on a dedicated thread (the default), on a new virtual thread ({@link VirtualThreads}),
+ * or on a shared dispatcher; on the last two it yields the thread after {@code batch} works. At most one batch runs at a time ({@link #scheduled}), so works of
  * one worker never overlap and run in FIFO order. The lane touches no worker state but the tickets, and
  * it tells the actor only about the instances that it watches, or whose run made protocol commands.
  *
@@ -37,6 +37,7 @@ final class Lane implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(io.kworker.KWorker.class);
   private static final VarHandle SCHEDULED;
   private static final VarHandle HEAD;
+  private static final VarHandle RUNNER;
   /** The lane's own steps, for {@link #trouble}: indexes into {@link #STEPS}, made at class init. */
   private static final int SET_UP = 0;
   private static final int AFTER_WORK = 1;
@@ -46,7 +47,7 @@ final class Lane implements Runnable {
   private static final int RESTART = 5;
   private static final String[] STEPS = {"setting up work", "its bookkeeping after work",
       "telling the actor work is over", "handing its thread back", "its batch loop", "restarting its batch"};
-  /** The lane whose batch runs on this thread, for threads that are not a worker's own (shared dispatchers). */
+  /** The lane whose batch runs on this thread, for threads that are not a {@link DedicatedThread.Kthread}. */
   private static final ThreadLocal<Lane> DRAINING = new ThreadLocal<>();
 
   static {
@@ -54,6 +55,7 @@ final class Lane implements Runnable {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       SCHEDULED = lookup.findVarHandle(Lane.class, "scheduled", int.class);
       HEAD = lookup.findVarHandle(Lane.class, "head", Ticket.class);
+      RUNNER = lookup.findVarHandle(Lane.class, "runner", Thread.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -74,7 +76,7 @@ final class Lane implements Runnable {
   private Ticket head;
   /** Lane side: the instance running now, or null. Read by others only on the runner's own thread. */
   private Ticket current;
-  /** The thread of the batch in progress, or of the last one. */
+  /** The thread of the batch in progress, or null. */
   private volatile Thread runner;
   /** 1 while a batch is submitted or running. */
   private volatile int scheduled;
@@ -327,6 +329,8 @@ final class Lane implements Runnable {
       } catch (Throwable e) {
         trouble(BATCH_LOOP, null, e);
       }
+      // unless the next batch has started: a virtual thread ends with its batch, and should not stay reachable
+      RUNNER.compareAndSet(this, me, null);
       if (!done) {
         resume();
       }

@@ -1,5 +1,6 @@
 package io.kworker.internal;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  *
  * <p>INTERNAL API.
  */
-final class Over extends Inbox.Entry {
+final class Over extends Inbox.Entry implements NoSerializationVerificationNeeded {
   final Ticket ticket;
   /**
    * The waiters the lane took (and may have answered itself already), set before the Over goes into the

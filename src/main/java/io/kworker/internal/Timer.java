@@ -1,6 +1,7 @@
 package io.kworker.internal;
 
 import akka.actor.DeadLetterSuppression;
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 
 /**
@@ -18,7 +19,7 @@ import akka.actor.typed.ActorRef;
  *   <li>a destroy {@link Request}: its deadline has passed.
  * </ul>
  */
-class Timer implements Runnable, DeadLetterSuppression {
+class Timer implements Runnable, DeadLetterSuppression, NoSerializationVerificationNeeded {
   /** What the expiry is for (see above); null once the actor has cancelled it. Actor-confined. */
   Object subject;
   private final ActorRef<Object> target;

@@ -20,12 +20,12 @@ abstract class Timers {
     String kind = system.settings().config().getString("kworker.timers");
     boolean akka = switch (kind) {
       case "thread" -> false;
-      case "akka-scheduler" -> true;
+      case "scheduler", "akka-scheduler" -> true; // the actor system's; the old name stays an alias
       // Akka's ManualTime (the testkit's ExplicitlyTriggeredScheduler): delayed works follow it
       case "auto" -> system.settings().config().getString("akka.scheduler.implementation")
           .endsWith("ExplicitlyTriggeredScheduler");
       default -> throw new IllegalArgumentException(
-          "kworker.timers must be auto, thread or akka-scheduler, not [" + kind + "]");
+          "kworker.timers must be auto, thread or scheduler, not [" + kind + "]");
     };
     if (akka) {
       return new AkkaTimers(system);

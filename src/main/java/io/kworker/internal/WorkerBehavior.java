@@ -2,6 +2,7 @@ package io.kworker.internal;
 
 import akka.Done;
 import akka.actor.DeadLetterSuppression;
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.ExtensibleBehavior;
 import akka.actor.typed.PostStop;
@@ -104,14 +105,14 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
   static final int STOPPED = 3;
 
   /** Tells the worker actor that its {@link Inbox} has entries. */
-  static final class Wake implements DeadLetterSuppression {
+  static final class Wake implements DeadLetterSuppression, NoSerializationVerificationNeeded {
     static final Wake INSTANCE = new Wake();
 
     private Wake() {}
   }
 
   /** Asks a worker actor for its handle, so that a façade can be put over a spawned ref. */
-  public record GetHandle(CompletableFuture<WorkerHandle> future) {}
+  public record GetHandle(CompletableFuture<WorkerHandle> future) implements NoSerializationVerificationNeeded {}
 
   private final ActorContext<Object> context;
   private final WorkerHandle handle;

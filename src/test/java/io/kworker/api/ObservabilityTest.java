@@ -149,7 +149,7 @@ class ObservabilityTest {
 
   @Test
   void jmxBeanIsRegisteredWhileTheWorkerLives() throws Exception {
-    KWorker w = KWorker.create(testKit.system(), "jmx-w");
+    KWorker w = KWorker.create(testKit.system(), "jmx-w", "dedicated");
     result(w.queue(Work.of("one", () -> {})));
     result(w.flush()); // the actor has started (and registered) before it served anything
     ObjectName name = new ObjectName("io.kworker:type=KWorker,name=jmx-w");
@@ -174,7 +174,7 @@ class ObservabilityTest {
   @Test
   void autoJmxOnlyForDedicatedWorkers() throws Exception {
     KWorker shared = KWorker.create(testKit.system(), "jmx-shared", "akka.actor.default-blocking-io-dispatcher");
-    KWorker dedicated = KWorker.create(testKit.system(), "jmx-dedicated");
+    KWorker dedicated = KWorker.create(testKit.system(), "jmx-dedicated", "dedicated");
     result(shared.flush());
     result(dedicated.flush());
     assertFalse(JMX_SERVER.isRegistered(new ObjectName("io.kworker:type=KWorker,name=jmx-shared")));
@@ -185,11 +185,11 @@ class ObservabilityTest {
 
   @Test
   void sameNameInAnotherActorSystemGetsASystemKey() throws Exception {
-    KWorker here = KWorker.create(testKit.system(), "jmx-twin");
+    KWorker here = KWorker.create(testKit.system(), "jmx-twin", "dedicated");
     result(here.flush());
     WorkerTestKit other = WorkerTestKit.create("other");
     try {
-      KWorker there = KWorker.create(other.system(), "jmx-twin");
+      KWorker there = KWorker.create(other.system(), "jmx-twin", "dedicated");
       result(there.flush());
       assertTrue(JMX_SERVER.isRegistered(new ObjectName("io.kworker:type=KWorker,name=jmx-twin")));
       assertTrue(JMX_SERVER.isRegistered(

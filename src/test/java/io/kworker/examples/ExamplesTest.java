@@ -46,6 +46,11 @@ class ExamplesTest {
     ManyWorkers.main(new String[] {"500", "50"}); // workers, period ms
   }
 
+  @Test
+  void aClusterWorkerIsCancelledFromAnotherNodeAndMovesWhenItsNodeLeaves() throws Exception {
+    ClusterWorkers.main(new String[] {"200"}); // batch ms
+  }
+
   private static final Pattern QUOTE = Pattern.compile("<!-- quote: (\\S+)#(\\S+) -->");
 
   /** README.md quotes regions of the examples; each quote is the compiled text, so it cannot rot. */

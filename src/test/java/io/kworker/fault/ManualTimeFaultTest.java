@@ -183,7 +183,7 @@ class ManualTimeFaultTest {
     for (int batch = 0; batch < 10; batch++) {
       List<KWorker> workers = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        KWorker w = KWorker.create(KIT.system(), WorkerTestKit.unique("leak"));
+        KWorker w = KWorker.create(KIT.system(), WorkerTestKit.unique("leak"), "dedicated");
         workers.add(w);
         assertTrue(result(w.queue(Work.of("once", x -> { }))));
         assertTrue(result(w.queueDelayed(DelayedWork.of("later", x -> { }), Duration.ofHours(1))));

@@ -223,10 +223,24 @@ class TimerThreadTest {
     }
   }
 
+  /** "scheduler" (and its former name "akka-scheduler") puts armed works on the actor system's scheduler. */
+  @Test
+  void schedulerAndItsFormerNameChooseAkkasScheduler() {
+    for (String kind : new String[] {"scheduler", "akka-scheduler", "thread"}) {
+      WorkerTestKit kit = WorkerTestKit.withConfig(WorkerTestKit.unique("timers-" + kind), "kworker.timers = " + kind);
+      try {
+        Class<?> expected = kind.equals("thread") ? TimerThread.class : AkkaTimers.class;
+        assertEquals(expected, Timers.of(kit.system()).getClass(), kind);
+      } finally {
+        kit.shutdown();
+      }
+    }
+  }
+
   /** Two live actor systems of the same name (equal as actor refs) each get their own settings and timers. */
   @Test
   void systemsOfTheSameNameDoNotShare() {
-    WorkerTestKit a = WorkerTestKit.create("same-name");
+    WorkerTestKit a = WorkerTestKit.withConfig("same-name", "kworker.execution = dedicated");
     WorkerTestKit b = WorkerTestKit.withConfig("same-name", "kworker.execution = akka.actor.default-blocking-io-dispatcher");
     try {
       assertEquals("dedicated", Settings.from(a.system()).execution());

@@ -18,6 +18,7 @@ import io.kworker.WorkStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +37,13 @@ public final class WorkerTestKit {
 
   /** Every ask: bounded, so a protocol call that is never answered fails the test instead of hanging it. */
   public static final Duration ASK_TIMEOUT = Duration.ofSeconds(Await.LONG_SECONDS);
+
+  /**
+   * The execution of every kit's workers unless a test configures its own: {@code
+   * -Dkworker.test.execution=virtual} runs the tests on virtual threads (Java 21+; {@code .ci/run} does
+   * so for the whole suite on a newer JDK); unset, reference.conf's {@code dedicated}.
+   */
+  public static final String EXECUTION = System.getProperty("kworker.test.execution", "");
 
   private static final String DEFAULT_NAME = "WorkerTestKit";
   private static final AtomicInteger SEQ = new AtomicInteger();
@@ -72,8 +80,16 @@ public final class WorkerTestKit {
   }
 
   private static WorkerTestKit of(String systemName, Config config) {
-    return new WorkerTestKit(ActorTestKit.create(systemName,
-        config.withFallback(ActorTestKit.applicationTestConfig()).resolve()));
+    Config test = ActorTestKit.applicationTestConfig();
+    if (!EXECUTION.isEmpty()) {
+      test = ConfigFactory.parseMap(Map.of("kworker.execution", EXECUTION)).withFallback(test);
+    }
+    return new WorkerTestKit(ActorTestKit.create(systemName, config.withFallback(test).resolve()));
+  }
+
+  /** The execution of this kit's workers: {@code kworker.execution} as configured. */
+  public String execution() {
+    return system().settings().config().getString("kworker.execution");
   }
 
   public ActorTestKit testKit() {
