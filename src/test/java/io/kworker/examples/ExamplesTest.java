@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ExamplesTest {
   @RegisterExtension
   static final ExpectedLogs LOGS =
-      ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.REFUSED, ExpectedLogs.WORK_FAILED, ExpectedLogs.DEADLINE_MISSED);
+      ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.REFUSED, ExpectedLogs.WORK_FAILED,
+          ExpectedLogs.DEADLINE_MISSED, "armed work(s) are lost");
 
   @Test
   void sensorPollerNeverReadsAClosedSensor() throws Exception {
