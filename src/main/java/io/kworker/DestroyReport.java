@@ -18,10 +18,10 @@ public record DestroyReport(boolean completed, List<Work> stillRunning, List<Wor
   public static final DestroyReport EMPTY = new DestroyReport(true, List.of(), List.of(), List.of());
 
   /**
-   * Copies the lists, so that the report cannot change.
+   * Copies the lists, unmodifiable.
    *
    * @param completed true if every work queued before the destroy ran before the deadline
-   * @param stillRunning works whose function was still running at the deadline
+   * @param stillRunning works whose function was still running at the deadline (at most one)
    * @param discarded works that were queued but had not started at the deadline
    * @param disarmed delayed works whose armed timers the destroy cancelled
    */

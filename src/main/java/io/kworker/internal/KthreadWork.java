@@ -54,8 +54,8 @@ public abstract class KthreadWork {
     this.name = Objects.requireNonNull(name, "work name");
   }
 
-  /** Runs the work's function once, on the lane's thread. */
-  protected abstract void run();
+  /** Runs the work's function once, on the lane's thread; the lane logs what it throws. */
+  protected abstract void run() throws Exception;
 
   /**
    * The worker will not run an instance of this work, on its own account rather than on a cancel or
