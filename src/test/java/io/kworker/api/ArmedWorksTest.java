@@ -11,6 +11,7 @@ import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the worker says about its armed works, through the façade and the actor protocol alike: the
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * {@link DestroyReport#disarmed()}.
  */
 class ArmedWorksTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.DEADLINE_MISSED);
   static final WorkerTestKit kit = WorkerTestKit.create();
 
   @AfterAll

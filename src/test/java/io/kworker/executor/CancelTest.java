@@ -21,6 +21,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,17 +82,17 @@ class CancelTest {
   void cancelTrueInterruptsTheRunBeforeItReturns() {
     KWorkerExecutor executor = kit.newExecutor("interrupt");
     AtomicReference<Thread> runner = new AtomicReference<>();
-    CountDownLatch end = new CountDownLatch(1);
+    Semaphore end = new Semaphore(0);
     KWorkerFuture<?> f = executor.submit(() -> {
       runner.set(Thread.currentThread());
-      Await.await(end);
+      end.acquireUninterruptibly(); // keeps the interrupt for the test to see
     });
     Await.until("running", () -> runner.get() != null);
     Thread thread = runner.get();
     assertFalse(thread.isInterrupted());
     assertTrue(f.cancel(true));
     assertTrue(thread.isInterrupted(), "interrupted by the time cancel(true) returned");
-    end.countDown();
+    end.release();
   }
 
   /** cancel(false) of a running task does not interrupt it; the run goes on to its end. */

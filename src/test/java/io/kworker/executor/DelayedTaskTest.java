@@ -11,6 +11,7 @@ import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
@@ -18,12 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Delayed one-shot tasks, under Akka's manual time (the worker's timers follow it): when they run, their
  * delay, their order as {@code Delayed}.
  */
 class DelayedTaskTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY);
   static final WorkerTestKit kit = WorkerTestKit.withManualTime();
 
   @AfterAll

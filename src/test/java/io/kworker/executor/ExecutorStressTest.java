@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kworker.KWorkerExecutor;
 import io.kworker.KWorkerFuture;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several threads submit one-shot, delayed and periodic tasks to one executor and cancel them every way
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.Test;
  * ({@code -Dkworker.seed=} replays each caller's choices, not the interleaving).
  */
 class ExecutorStressTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.DEADLINE_MISSED, ExpectedLogs.REFUSED);
   static final WorkerTestKit kit = WorkerTestKit.create("executorstress");
 
   @AfterAll

@@ -12,6 +12,7 @@ import io.kworker.KWorkerExecutor;
 import io.kworker.KWorkerFuture;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.util.concurrent.CancellationException;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Periodic tasks, as STPE runs them: fixed rate (with catch-up) and fixed delay, a throw ends them, a
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * real clock); the executor reckons trigger times in real time, so a run on the timer needs both.
  */
 class PeriodicTaskTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY);
   static final WorkerTestKit kit = WorkerTestKit.withManualTime();
   static final WorkerTestKit realTime = WorkerTestKit.create();
   static final long PERIOD_MS = 20;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kworker.KWorkerExecutor;
 import io.kworker.KWorkerFuture;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.util.ArrayList;
@@ -25,12 +26,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * shutdown, shutdownNow, isTerminated and awaitTermination of an executor with a worker of its own, with
  * STPE's default policies. Terminated means the worker's thread has ended.
  */
 class ShutdownTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.DEADLINE_MISSED);
   static final WorkerTestKit kit = WorkerTestKit.create();
   static final WorkerTestKit manual = WorkerTestKit.withManualTime();
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kworker.KWorkerExecutor;
 import io.kworker.KWorkerFuture;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.util.ArrayList;
@@ -25,9 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Submitting tasks: each submission a work of its own, results, failures, order, thread, bad input. */
 class SubmitTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY);
   static final WorkerTestKit kit = WorkerTestKit.create();
 
   @AfterAll

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kworker.KWorkerExecutor;
 import io.kworker.KWorkerFuture;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.util.List;
@@ -18,12 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker ended behind the executor's back (destroyed by someone else, stopped with its parent, its
  * actor system terminated): no future is left hanging, and the executor counts as shut down.
  */
 class WorkerGoneTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.STOPPED_WITH_WORKS, ExpectedLogs.REFUSED);
   static final WorkerTestKit kit = WorkerTestKit.create();
 
   @AfterAll
