@@ -34,6 +34,8 @@ json.dump(d, open(sys.argv[1], "w"), indent=1)' "$T/jmh-roundtrip.json"
   publish interleaved.json interleaved.txt
   bench CompletionLatency "7 3000 $T/completion.json" | tee "$T/completion.txt"
   publish completion.json completion.txt
+  bench ExecutorLatency "7 3000 $T/executor-latency.json" | tee "$T/executor-latency.txt"
+  publish executor-latency.json executor-latency.txt
   bench ArmedDelayed "5 1000000 $T/armed.json" | tee "$T/armed.txt"
   publish armed.json armed.txt
   bench TimerLateness "5 100 10 $T/lateness.json" | tee "$T/lateness.txt"

@@ -104,12 +104,12 @@ public final class Chart {
           "ExecutorThroughput.scheduleCancel_worker", "ExecutorThroughput.scheduleCancel_stpeRemoveOnCancel",
           "STPE(1), removeOnCancel", "score", false),
       new Cmp("6 executor", "cancelSync running, from return, p50",
-          "CompletionLatency.executor_cancelSyncRunning_fromReturn", "CompletionLatency.stpe_submitGet_fromReturn",
+          "ExecutorLatency.executor_cancelSyncRunning_fromReturn", "ExecutorLatency.stpe_submitGet_fromReturn",
           "STPE get() from task return", "p50", false),
-      new Cmp("6 executor", "cancel(true) until the task sees it, p50", "CompletionLatency.executor_cancelTrue_interrupt",
-          "CompletionLatency.stpe_cancelTrue_interrupt", "STPE cancel(true)", "p50", false),
+      new Cmp("6 executor", "cancel(true) until the task sees it, p50", "ExecutorLatency.executor_cancelTrue_interrupt",
+          "ExecutorLatency.stpe_cancelTrue_interrupt", "STPE cancel(true)", "p50", false),
       new Cmp("6 executor", "(reference) worker cancelSync(work, 0) interrupt, p50",
-          "CompletionLatency.kworker_cancelSyncZeroGrace_interrupt", "CompletionLatency.stpe_cancelTrue_interrupt",
+          "ExecutorLatency.kworker_cancelSyncZeroGrace_interrupt", "ExecutorLatency.stpe_cancelTrue_interrupt",
           "STPE cancel(true)", "p50", false));
 
   record Metric(double score, double p50, double p99, String unit) {

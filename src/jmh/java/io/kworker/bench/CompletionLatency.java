@@ -6,8 +6,6 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import io.kworker.KWorker;
-import io.kworker.KWorkerExecutor;
-import io.kworker.KWorkerFuture;
 import io.kworker.Work;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * docs/performance.md, results group "2 cancelSync" (running): how long after a running work's function returns does the
@@ -35,12 +32,6 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Also measures the whole {@code cancelSync} of a running work (from the call to the answer, the
  * function returning as soon as it sees the request).
- *
- * <p>The same for {@link KWorkerExecutor}: {@link KWorkerFuture#cancelSync()} of a running task, from
- * the task's return to the caller's answer (beside the same STPE wake-up), and how soon a running task
- * sees the interrupt of {@code cancel(true)}: from the call to the task's first look at its interrupt
- * status (it spins on it), for the executor and for STPE(1), and, for reference, the worker's
- * {@code cancelSync(work, Duration.ZERO)}, which interrupts from the worker actor.
  *
  * <p>Scenarios are interleaved in a random order in each round; the figures are medians over rounds.
  *
@@ -81,7 +72,6 @@ public final class CompletionLatency {
     ActorSystem<Void> system = Bench.system("completion", "");
     KWorker worker = KWorker.create(system, "bench");
     ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1);
-    KWorkerExecutor executor = KWorkerExecutor.create(system, "bench-executor");
     ActorRef<Ping> replier = system.systemActorOf(replier(), "replier", akka.actor.typed.Props.empty());
     Work running = Work.of("running", (Work w) -> {
       workStarted = true;
@@ -97,25 +87,6 @@ public final class CompletionLatency {
         Thread.onSpinWait();
       }
     });
-
-    AtomicReference<Future<?>> task = new AtomicReference<>();
-    Runnable spinUntilCancelled = () -> { // cancelSync cancels the future before it waits
-      workStarted = true;
-      Future<?> self;
-      while ((self = task.get()) == null || !self.isCancelled()) {
-        Thread.onSpinWait();
-      }
-      spin(EXTRA_SPIN_NS);
-      tEnd = System.nanoTime();
-    };
-    Runnable spinUntilInterrupted = () -> {
-      workStarted = true;
-      while (!Thread.currentThread().isInterrupted()) {
-        Thread.onSpinWait();
-      }
-      tEnd = System.nanoTime();
-    };
-    Work interruptible = Work.of("interruptible", spinUntilInterrupted);
 
     Map<String, Scenario> scenarios = new LinkedHashMap<>();
     scenarios.put("kworker_cancelSyncRunning_fromReturn", () -> {
@@ -159,25 +130,6 @@ public final class CompletionLatency {
       worker.cancelSync(quick).toCompletableFuture().get(10, TimeUnit.SECONDS);
       return System.nanoTime() - t0;
     });
-    scenarios.put("executor_cancelSyncRunning_fromReturn", () -> {
-      workStarted = false;
-      task.set(null);
-      KWorkerFuture<?> f = executor.submit(spinUntilCancelled);
-      while (!workStarted) {
-        Thread.onSpinWait();
-      }
-      task.set(f);
-      f.cancelSync().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      return System.nanoTime() - tEnd;
-    });
-    scenarios.put("executor_cancelTrue_interrupt", () -> interruptLatency(() -> executor.submit(
-        spinUntilInterrupted), f -> f.cancel(true) ? null : null));
-    scenarios.put("stpe_cancelTrue_interrupt", () -> interruptLatency(() -> stpe.submit(spinUntilInterrupted),
-        f -> f.cancel(true) ? null : null));
-    scenarios.put("kworker_cancelSyncZeroGrace_interrupt", () -> interruptLatency(() -> {
-      worker.queue(interruptible);
-      return null;
-    }, f -> worker.cancelSync(interruptible, Duration.ZERO)));
     scenarios.put("stpe_submitGet_whole", () -> {
       long t0 = System.nanoTime();
       stpe.submit(QueueThroughput.NOOP).get(10, TimeUnit.SECONDS);
@@ -212,33 +164,8 @@ public final class CompletionLatency {
     }
     results.write(out);
     Bench.join(worker.destroy());
-    Bench.shutdown(executor);
     Bench.terminate(system);
     Bench.shutdown(stpe);
-  }
-
-  /**
-   * From the call of {@code cancel} to the moment the running task, which spins on its interrupt
-   * status, sees it. Then waits for the stage the cancel returned, if any.
-   */
-  static long interruptLatency(java.util.concurrent.Callable<Future<?>> start,
-      java.util.function.Function<Future<?>, java.util.concurrent.CompletionStage<?>> cancel) throws Exception {
-    workStarted = false;
-    tEnd = 0;
-    Future<?> f = start.call();
-    while (!workStarted) {
-      Thread.onSpinWait();
-    }
-    long t0 = System.nanoTime();
-    java.util.concurrent.CompletionStage<?> cancelled = cancel.apply(f);
-    while (tEnd == 0) {
-      Thread.onSpinWait();
-    }
-    long sample = tEnd - t0;
-    if (cancelled != null) {
-      cancelled.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-    return sample;
   }
 
   interface Scenario {

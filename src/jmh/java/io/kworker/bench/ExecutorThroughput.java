@@ -62,7 +62,7 @@ public class ExecutorThroughput {
     kworker = KWorkerExecutor.create(system, "bench");
     core = KWorker.create(system, "core");
     for (int i = 0; i < BATCH; i++) {
-      works[i] = DelayedWork.of("d" + i, QueueThroughput.NOOP);
+      works[i] = DelayedWork.of("d" + i, QueueThroughput.NOOP_WORK);
     }
     stpe = new ScheduledThreadPoolExecutor(1);
     stpeRemoveOnCancel = new ScheduledThreadPoolExecutor(1);
