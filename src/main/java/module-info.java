@@ -1,7 +1,8 @@
 /**
- * kworker: the Linux kernel's kthread worker for Akka Typed. The module exports its API package,
- * {@code io.kworker}, and nothing else: {@code io.kworker.internal} is not readable from other modules
- * (on the class path, where most Akka applications run, its types say {@code INTERNAL API}).
+ * kworker: the Linux kernel's kthread worker for Akka Typed. The module exports its API packages,
+ * {@code io.kworker} and {@code io.kworker.cluster}, and nothing else: the {@code internal} packages are
+ * not readable from other modules (on the class path, where most Akka applications run, their types say
+ * {@code INTERNAL API}).
  */
 module io.kworker {
   exports io.kworker;

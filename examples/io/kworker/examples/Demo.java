@@ -7,7 +7,8 @@
  *                   only once its last run has returned, so the resource it uses can be closed safely;
  *   4. destroy      the worker runs what was queued, drops an armed timer (with a warning), stops.
  *
- * Run it with: mvn -q test-compile exec:java   (a few seconds; logs go to the console)
+ * Run it with: mvn -q test-compile exec:java   (the program takes about a second, the command 20-30 s
+ * with compilation; logs go to the console)
  */
 package io.kworker.examples;
 

@@ -63,7 +63,9 @@ public final class KWorker {
    * Starts a worker as a system actor, with the execution thread configured under {@code kworker}
    * (by default a dedicated thread named {@code kworker/<name>}).
    *
+   * @param system the actor system
    * @param name any name; it names the thread ({@code kworker/<name>}) and every log line
+   * @return the worker's façade
    * @throws UnsupportedOperationException if {@code kworker.execution} is {@code "virtual"} and this JVM
    *     is older than Java 21
    */
@@ -76,6 +78,10 @@ public final class KWorker {
    * thread of its own, {@code "virtual"} for virtual threads (Java 21+), or the id of a dispatcher (such
    * as {@code "akka.actor.default-blocking-io-dispatcher"}), shared with other workers.
    *
+   * @param system the actor system
+   * @param name any name; it names the thread and every log line
+   * @param execution {@code "dedicated"}, {@code "virtual"} or a dispatcher id
+   * @return the worker's façade
    * @throws UnsupportedOperationException if {@code execution} is {@code "virtual"} and this JVM is older
    *     than Java 21
    */
@@ -101,6 +107,9 @@ public final class KWorker {
   /**
    * Starts a worker as a child of the actor owning {@code context}; it stops with its parent.
    *
+   * @param context the parent actor's context
+   * @param name any name; it names the thread and every log line
+   * @return the worker's façade
    * @throws UnsupportedOperationException if {@code kworker.execution} is {@code "virtual"} and this JVM
    *     is older than Java 21
    */
@@ -116,6 +125,9 @@ public final class KWorker {
   /**
    * The worker actor's behavior, for actors that spawn a worker themselves and talk to it with the
    * {@link Command} protocol. Each spawn is a new worker. Use {@link #wrap} to get a façade for it.
+   *
+   * @param name any name; it names the thread and every log line
+   * @return the behavior to spawn
    */
   public static Behavior<Command> behavior(String name) {
     Objects.requireNonNull(name, "worker name");
@@ -131,6 +143,10 @@ public final class KWorker {
    * A façade over a worker spawned from {@link #behavior(String)}. Fails with a
    * {@link java.util.concurrent.TimeoutException} if the actor does not answer within
    * {@code kworker.wrap-timeout} (for example because it has stopped).
+   *
+   * @param system the actor system the worker runs in
+   * @param ref the worker actor
+   * @return the worker's façade, once the actor has answered
    */
   public static CompletionStage<KWorker> wrap(ActorSystem<?> system, ActorRef<Command> ref) {
     Objects.requireNonNull(ref, "worker ref");
@@ -171,19 +187,19 @@ public final class KWorker {
     return h == null ? Optional.empty() : Optional.of(of(h));
   }
 
-  /** The worker actor, for the {@link Command} protocol. */
+  /** {@return the worker actor, for the {@link Command} protocol} */
   public ActorRef<Command> ref() {
     return handle.ref();
   }
 
-  /** The worker's name, used for its actor, its thread and every log line about it. */
+  /** {@return the worker's name, used for its actor, its thread and every log line about it} */
   public String name() {
     return handle.name();
   }
 
   /**
-   * The worker's counters and timings since it started (timings only with
-   * {@code kworker.stats.timings = on}). Cheap: it reads a few fields and never talks to the actor, so
+   * {@return the worker's counters and timings since it started} (Timings only with
+   * {@code kworker.stats.timings = on}.) Cheap: it reads a few fields and never talks to the actor, so
    * it may be called often, from any thread; the values are not one atomic snapshot.
    */
   public KWorkerStats stats() {
@@ -200,6 +216,7 @@ public final class KWorker {
   /**
    * {@code kthread_queue_work}: queues {@code work} at the tail.
    *
+   * @param work the work
    * @return true if newly queued; false if it was already pending (queued or armed), or a cancel or
    *     disable of it is in progress (then nothing is queued)
    */
@@ -211,6 +228,8 @@ public final class KWorker {
    * {@code kthread_queue_delayed_work}: queues {@code work} after {@code delay}; a zero delay queues it at
    * the tail at once. A work whose timer is armed keeps its expiry.
    *
+   * @param work the work
+   * @param delay at least zero
    * @return as {@link #queue}
    */
   public CompletionStage<Boolean> queueDelayed(DelayedWork work, Duration delay) {
@@ -221,6 +240,8 @@ public final class KWorker {
    * {@code kthread_mod_delayed_work}: (re)arms {@code work} to run after {@code delay}, whatever its
    * state; a work waiting in the queue is pulled back and re-armed (a zero delay moves it to the tail).
    *
+   * @param work the work
+   * @param delay at least zero
    * @return false iff the work was idle (or only running) and got queued; true otherwise, including
    *     when a cancel or disable is in progress (then nothing is queued). The result is a reference
    *     count: the number of pending instances changed iff it is false.
@@ -234,6 +255,9 @@ public final class KWorker {
    * now has finished. It waits for the queued instance (and so for whatever runs before it), or, if the
    * work is only running, for that run alone. An idle work, or one whose timer is still armed, completes
    * at once (the kernel hangs on the latter).
+   *
+   * @param work the work
+   * @return completes when that instance has finished
    */
   public CompletionStage<Done> flush(Work work) {
     return call(Op.FLUSH_WORK, work);
@@ -242,6 +266,8 @@ public final class KWorker {
   /**
    * {@code kthread_flush_worker}: completes when every work queued before the call, and the running one,
    * has finished. Armed timers are not waited for.
+   *
+   * @return completes when they have finished
    */
   public CompletionStage<Done> flush() {
     return call(Op.FLUSH_WORKER, null);
@@ -256,6 +282,7 @@ public final class KWorker {
    * <p>On completion the work is neither pending, armed nor running, unless someone queued it again
    * after the cancel completed (the kernel's caveat).
    *
+   * @param work the work
    * @return true iff this call removed a pending or armed instance; a work that was only running gives
    *     false after the wait. Of many parallel cancels, at most one gives true, and all wait.
    */
@@ -269,6 +296,10 @@ public final class KWorker {
    * years or more ({@code ChronoUnit.FOREVER.getDuration()}, say) never does. The stage still completes
    * only when the function has returned. The work sees the request at once through
    * {@link Work#cancelRequested()}.
+   *
+   * @param work the work
+   * @param grace at least zero
+   * @return as {@link #cancelSync(Work)}
    */
   public CompletionStage<Boolean> cancelSync(Work work, Duration grace) {
     return call(Op.CANCEL_SYNC, work, grace);
@@ -278,6 +309,7 @@ public final class KWorker {
    * The workqueue's {@code cancel_work}: removes a pending or armed instance without waiting for a
    * running one.
    *
+   * @param work the work
    * @return true iff it removed a pending or armed instance
    */
   public CompletionStage<Boolean> cancel(Work work) {
@@ -288,6 +320,7 @@ public final class KWorker {
    * The workqueue's {@code flush_delayed_work}: an armed timer is cancelled and the work queued at
    * once, then the work is flushed.
    *
+   * @param work the work
    * @return true if it waited for an instance, false if the work was idle
    */
   public CompletionStage<Boolean> flushDelayed(DelayedWork work) {
@@ -298,13 +331,19 @@ public final class KWorker {
    * The workqueue's {@code disable_work}: raises the work's disable count and removes a pending
    * instance. While the count is non-zero every queueing of the work gives false.
    *
+   * @param work the work
    * @return true iff it removed a pending or armed instance
    */
   public CompletionStage<Boolean> disable(Work work) {
     return call(Op.DISABLE, work);
   }
 
-  /** {@link #disable(Work)}, then waits for a running instance to return, as {@link #cancelSync}. */
+  /**
+   * {@link #disable(Work)}, then waits for a running instance to return, as {@link #cancelSync}.
+   *
+   * @param work the work
+   * @return as {@link #disable(Work)}, once no instance runs
+   */
   public CompletionStage<Boolean> disableSync(Work work) {
     return call(Op.DISABLE_SYNC, work);
   }
@@ -313,6 +352,7 @@ public final class KWorker {
    * The workqueue's {@code enable_work}: lowers the disable count; queues nothing. Fails with an
    * {@link IllegalStateException} if the work is not disabled.
    *
+   * @param work the work
    * @return true iff the count reached zero
    */
   public CompletionStage<Boolean> enable(Work work) {
@@ -323,6 +363,7 @@ public final class KWorker {
    * The workqueue's {@code enable_and_queue_work}: {@link #enable}, then, if the count reached zero,
    * {@link #queue}.
    *
+   * @param work the work
    * @return true iff the count reached zero
    */
   public CompletionStage<Boolean> enableAndQueue(Work work) {
@@ -334,27 +375,47 @@ public final class KWorker {
    * queueing (calls made from inside a work running on this worker) is accepted: every other queueing
    * call gives false and queues nothing ({@link #modDelayed} gives true and changes nothing), and timers
    * that expire are dropped. Armed timers are not waited for.
+   *
+   * @return completes when no work is queued
    */
   public CompletionStage<Done> drain() {
     return call(Op.DRAIN, null);
   }
 
-  /** Where {@code work} stands on this worker, with its canceling and disable counts. */
+  /**
+   * {@return where {@code work} stands on this worker, with its canceling and disable counts}
+   *
+   * @param work the work
+   */
   public CompletionStage<WorkStatus> status(Work work) {
     return call(Op.STATE, work);
   }
 
-  /** Where {@code work} stands on this worker. */
+  /**
+   * {@return where {@code work} stands on this worker}
+   *
+   * @param work the work
+   */
   public CompletionStage<WorkState> state(Work work) {
     return status(work).thenApply(WorkStatus::state);
   }
 
-  /** The workqueue's {@code work_pending}: queued or armed. */
+  /**
+   * The workqueue's {@code work_pending}.
+   *
+   * @param work the work
+   * @return true if the work is queued or armed
+   */
   public CompletionStage<Boolean> pending(Work work) {
     return state(work).thenApply(WorkState::pending);
   }
 
-  /** The workqueue's {@code work_busy}: pending or running. */
+  /**
+   * The workqueue's {@code work_busy}.
+   *
+   * @param work the work
+   * @return true if the work is pending or running
+   */
   public CompletionStage<Boolean> busy(Work work) {
     return state(work).thenApply(s -> s != WorkState.IDLE);
   }
@@ -362,7 +423,9 @@ public final class KWorker {
   /**
    * {@code kthread_destroy_worker}: from the moment it is accepted every queueing call fails; armed
    * timers are cancelled (each logged as a warning); every work queued before the call runs, in FIFO
-   * order; then the execution thread and the actor stop. Completes when they have.
+   * order; then the execution thread and the actor stop.
+   *
+   * @return completes when the thread and the actor have stopped
    */
   public CompletionStage<Done> destroy() {
     return call(Op.DESTROY, null);
@@ -373,6 +436,9 @@ public final class KWorker {
    * started are discarded and the stage completes with a report naming them and the one still
    * running, instead of waiting for it. A zero deadline discards at once what has not started; one of
    * 100 years or more is {@link #destroy()}.
+   *
+   * @param deadline at least zero
+   * @return whether every queued work ran in time, and if not the works discarded and the one running
    */
   public CompletionStage<DestroyReport> destroy(Duration deadline) {
     return call(Op.DESTROY_REPORT, null, deadline);
@@ -444,8 +510,19 @@ public final class KWorker {
           FlushDelayed, Disable, DisableSync, Enable, EnableAndQueue, Drain, GetStatus, Destroy,
           DestroyWithin {}
 
-  /** See {@link KWorker#queue}. */
+  /**
+   * See {@link KWorker#queue}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Queue(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public Queue {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
@@ -453,9 +530,23 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#queueDelayed}. */
+  /**
+   * See {@link KWorker#queueDelayed}.
+   *
+   * @param work the work
+   * @param delay the delay: zero queues at the tail at once
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record QueueDelayed(DelayedWork work, Duration delay, ActorRef<StatusReply<Boolean>> replyTo)
       implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}, a negative duration an
+     * {@link IllegalArgumentException}.
+     *
+     * @param work the work
+     * @param delay the delay: zero queues at the tail at once
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public QueueDelayed {
       Objects.requireNonNull(work, "work");
       Op.QUEUE_DELAYED.nanos(delay);
@@ -464,9 +555,23 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#modDelayed}. */
+  /**
+   * See {@link KWorker#modDelayed}.
+   *
+   * @param work the work
+   * @param delay the delay: zero queues at the tail at once
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record ModDelayed(DelayedWork work, Duration delay, ActorRef<StatusReply<Boolean>> replyTo)
       implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}, a negative duration an
+     * {@link IllegalArgumentException}.
+     *
+     * @param work the work
+     * @param delay the delay: zero queues at the tail at once
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public ModDelayed {
       Objects.requireNonNull(work, "work");
       Op.MOD_DELAYED.nanos(delay);
@@ -475,8 +580,19 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#flush(Work)}. */
+  /**
+   * See {@link KWorker#flush(Work)}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record FlushWork(Work work, ActorRef<StatusReply<Done>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public FlushWork {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
@@ -484,8 +600,17 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#flush()}. */
+  /**
+   * See {@link KWorker#flush()}.
+   *
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record FlushWorker(ActorRef<StatusReply<Done>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public FlushWorker {
       Objects.requireNonNull(replyTo, "replyTo");
       Protocol.created(this);
@@ -495,9 +620,23 @@ public final class KWorker {
   /**
    * See {@link KWorker#cancelSync(Work, Duration)}: a zero grace interrupts at once, one of 100 years or
    * more never does.
+   *
+   * @param work the work
+   * @param grace how long the run may go on before its thread is interrupted: zero interrupts at
+   *     once, 100 years or more never
+   * @param replyTo gets the answer, a {@link StatusReply}
    */
   public record CancelSync(Work work, Duration grace, ActorRef<StatusReply<Boolean>> replyTo)
       implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}, a negative duration an
+     * {@link IllegalArgumentException}.
+     *
+     * @param work the work
+     * @param grace how long the run may go on before its thread is interrupted: zero interrupts at
+     *     once, 100 years or more never
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public CancelSync {
       Objects.requireNonNull(work, "work");
       Op.CANCEL_SYNC.nanos(grace);
@@ -505,14 +644,30 @@ public final class KWorker {
       Protocol.created(this);
     }
 
-    /** The kernel-exact cancel-sync ({@link KWorker#cancelSync(Work)}): it never interrupts. */
+    /**
+     * The kernel-exact cancel-sync ({@link KWorker#cancelSync(Work)}): it never interrupts.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public CancelSync(Work work, ActorRef<StatusReply<Boolean>> replyTo) {
       this(work, FOREVER, replyTo);
     }
   }
 
-  /** See {@link KWorker#cancel}. */
+  /**
+   * See {@link KWorker#cancel}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Cancel(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public Cancel {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
@@ -520,8 +675,19 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#flushDelayed}. */
+  /**
+   * See {@link KWorker#flushDelayed}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record FlushDelayed(DelayedWork work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public FlushDelayed {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
@@ -529,8 +695,19 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#disable}. */
+  /**
+   * See {@link KWorker#disable}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Disable(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public Disable {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
@@ -538,8 +715,19 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#disableSync}. */
+  /**
+   * See {@link KWorker#disableSync}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record DisableSync(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public DisableSync {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
@@ -547,8 +735,19 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#enable}. */
+  /**
+   * See {@link KWorker#enable}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Enable(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public Enable {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
@@ -556,8 +755,19 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#enableAndQueue}. */
+  /**
+   * See {@link KWorker#enableAndQueue}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record EnableAndQueue(Work work, ActorRef<StatusReply<Boolean>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public EnableAndQueue {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
@@ -565,16 +775,36 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#drain}. */
+  /**
+   * See {@link KWorker#drain}.
+   *
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Drain(ActorRef<StatusReply<Done>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public Drain {
       Objects.requireNonNull(replyTo, "replyTo");
       Protocol.created(this);
     }
   }
 
-  /** See {@link KWorker#status}. */
+  /**
+   * See {@link KWorker#status}.
+   *
+   * @param work the work
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record GetStatus(Work work, ActorRef<StatusReply<WorkStatus>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param work the work
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public GetStatus {
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(replyTo, "replyTo");
@@ -582,17 +812,38 @@ public final class KWorker {
     }
   }
 
-  /** See {@link KWorker#destroy()}. */
+  /**
+   * See {@link KWorker#destroy()}.
+   *
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record Destroy(ActorRef<StatusReply<Done>> replyTo) implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}.
+     *
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public Destroy {
       Objects.requireNonNull(replyTo, "replyTo");
       Protocol.created(this);
     }
   }
 
-  /** See {@link KWorker#destroy(Duration)}. */
+  /**
+   * See {@link KWorker#destroy(Duration)}.
+   *
+   * @param deadline how long queued works may take to run
+   * @param replyTo gets the answer, a {@link StatusReply}
+   */
   public record DestroyWithin(Duration deadline, ActorRef<StatusReply<DestroyReport>> replyTo)
       implements Command {
+    /**
+     * Checks the arguments: a null one throws a {@link NullPointerException}, a negative duration an
+     * {@link IllegalArgumentException}.
+     *
+     * @param deadline how long queued works may take to run
+     * @param replyTo gets the answer, a {@link StatusReply}
+     */
     public DestroyWithin {
       Op.DESTROY_REPORT.nanos(deadline);
       Objects.requireNonNull(replyTo, "replyTo");

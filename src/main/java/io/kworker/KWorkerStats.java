@@ -41,12 +41,12 @@ public record KWorkerStats(String worker, long queued, long run, long failed, lo
     /** No samples, as when timings are off. */
     public static final Timing NONE = new Timing(0, 0, 0);
 
-    /** The mean duration, or zero without samples. */
+    /** {@return the mean duration, or zero without samples} */
     public Duration mean() {
       return count == 0 ? Duration.ZERO : Duration.ofNanos(totalNanos / count);
     }
 
-    /** The longest duration. */
+    /** {@return the longest duration} */
     public Duration max() {
       return Duration.ofNanos(maxNanos);
     }

@@ -58,7 +58,7 @@ public final class KWorkers implements Extension {
 
     private Id() {}
 
-    /** Used by Akka to load the extension from configuration. */
+    /** {@return the id; Akka calls it to load the extension from configuration} */
     public static Id getInstance() {
       return INSTANCE;
     }
@@ -69,7 +69,11 @@ public final class KWorkers implements Extension {
     }
   }
 
-  /** The registry of {@code system}, created on first use. */
+  /**
+   * {@return the registry of {@code system}, created on first use}
+   *
+   * @param system the actor system
+   */
   public static KWorkers get(ActorSystem<?> system) {
     return Id.getInstance().apply(system);
   }
@@ -123,12 +127,20 @@ public final class KWorkers implements Extension {
   }
 
   /**
-   * The worker named {@code name}, created on first use from {@code kworker.workers.<name>}.
+   * The worker named {@code name}, created on first use from {@code kworker.workers.<name>}. Any name
+   * works, even one that is not a valid actor name or that a worker made with {@link KWorker#create}
+   * has. If its block is bad, it throws and creates nothing.
    *
+   * @param name the worker's name
+   * @return the registry's worker of that name
    * @throws IllegalStateException if the actor system's shutdown has already destroyed the registry's
    *     workers
-   * @throws akka.actor.InvalidActorNameException if {@code name} is not a valid actor name, or another
-   *     system actor has it (a worker made with {@link KWorker#create} under the same name)
+   * @throws com.typesafe.config.ConfigException if a key of the worker's block has a value of the wrong
+   *     type
+   * @throws IllegalArgumentException if a value is out of range (a throughput below 1, a shutdown
+   *     deadline that is negative or not below the phase's timeout)
+   * @throws akka.ConfigurationException if {@code execution} or {@code actor-dispatcher} names no
+   *     configured dispatcher
    * @throws UnsupportedOperationException if the worker's execution is {@code "virtual"} and this JVM is
    *     older than Java 21 (the error names the key that set it)
    */
@@ -164,12 +176,16 @@ public final class KWorkers implements Extension {
     return w;
   }
 
-  /** The worker named {@code name} if the registry has created it, without creating it. */
+  /**
+   * {@return the worker named {@code name} if the registry has created it} It creates none.
+   *
+   * @param name the worker's name
+   */
   public Optional<KWorker> lookup(String name) {
     return Optional.ofNullable(workers.get(Objects.requireNonNull(name, "worker name")));
   }
 
-  /** The registry's workers that are still alive, by name. */
+  /** {@return the registry's workers that are still alive, by name} */
   public List<KWorker> workers() {
     List<KWorker> live = new ArrayList<>();
     for (KWorker w : workers.values()) {
@@ -181,12 +197,12 @@ public final class KWorkers implements Extension {
     return live;
   }
 
-  /** The names that have a block under {@code kworker.workers}, created or not. */
+  /** {@return the names that have a block under {@code kworker.workers}, created or not} */
   public Set<String> configuredNames() {
     return new TreeSet<>(config.getObject("workers").keySet());
   }
 
-  /** The shutdown phase this registry destroys its workers in ("" if none). */
+  /** {@return the shutdown phase this registry destroys its workers in ("" if none)} */
   public String shutdownPhase() {
     return phase;
   }

@@ -2,7 +2,6 @@ package io.kworker;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * A work: a named function that a {@link KWorker} runs on its execution thread, the kernel's
@@ -16,31 +15,45 @@ import java.util.function.Consumer;
 public sealed interface Work permits WorkImpl, DelayedWork {
 
   /**
-   * A work that calls {@code fn} with itself, as the kernel calls {@code func(work)}, so that the
-   * function can requeue its own work.
+   * A work that runs {@code fn}: a lambda without arguments or a method reference, which may throw
+   * checked exceptions ({@code Work.of("write", () -> Files.write(path, bytes))},
+   * {@code Work.of("flush", connection::flush)}). What it throws is logged and counted by the worker,
+   * which goes on.
    *
+   * @param name the work's name, in every log line and error about it
+   * @param fn what the work runs
+   * @return a new work, bound to no worker yet
    * @throws NullPointerException if either argument is null
    */
-  static Work of(String name, Consumer<? super Work> fn) {
+  static Work of(String name, WorkRunnable fn) {
     return new WorkImpl(name, Objects.requireNonNull(fn, "work function"));
   }
 
-  /** A work that runs {@code fn}. */
-  static Work of(String name, Runnable fn) {
-    Objects.requireNonNull(fn, "work function");
-    return new WorkImpl(name, w -> fn.run());
+  /**
+   * A work that calls {@code fn} with itself, as the kernel calls {@code func(work)}, so that the
+   * function can requeue its own work ({@code Work.of("poll", w -> { ...; worker.queue(w); })}).
+   *
+   * @param name the work's name, in every log line and error about it
+   * @param fn what the work runs, given the work
+   * @return a new work, bound to no worker yet
+   * @throws NullPointerException if either argument is null
+   */
+  static Work of(String name, WorkFunction<? super Work> fn) {
+    return new WorkImpl(name, Objects.requireNonNull(fn, "work function"));
   }
 
-  /** The name given at creation; it appears in every log line and error about this work. */
+  /** {@return the name given at creation; it appears in every log line and error about this work} */
   String name();
 
-  /** The worker this work is bound to (the one it was last queued on), if any. */
+  /** {@return the worker this work is bound to (the one it was last queued on), if any} */
   Optional<KWorker> worker();
 
   /**
-   * True when called from inside this work's own function while a cancel (with or without a grace
-   * period) or a {@code disableSync} waits for this run to return: a long work may check it and return
-   * early. Something the kernel cannot offer. False anywhere else.
+   * Whether a cancel waits for this run: a long work may check it and return early. Something the kernel
+   * cannot offer.
+   *
+   * @return true when called from inside this work's own function while a cancel (with or without a
+   *     grace period) or a {@code disableSync} waits for this run to return; false anywhere else
    */
   boolean cancelRequested();
 }

@@ -1,9 +1,7 @@
 package io.kworker;
 
-import java.util.function.Consumer;
-
 final class WorkImpl extends FunctionWork<Work> implements Work {
-  WorkImpl(String name, Consumer<? super Work> fn) {
+  WorkImpl(String name, WorkFunction<? super Work> fn) {
     super(name, fn);
   }
 }

@@ -11,7 +11,11 @@ package io.kworker;
  */
 public record WorkStatus(Work work, WorkState state, int canceling, int disabled) {
 
-  /** A work that this worker has never seen, or a worker that is gone. */
+  /**
+   * {@return the status of a work that this worker has never seen, or on a worker that is gone}
+   *
+   * @param work the work
+   */
   public static WorkStatus idle(Work work) {
     return new WorkStatus(work, WorkState.IDLE, 0, 0);
   }

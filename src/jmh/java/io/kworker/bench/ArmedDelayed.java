@@ -60,7 +60,7 @@ public final class ArmedDelayed {
     Bench.join(worker.flush());
     DelayedWork[] works = new DelayedWork[n];
     for (int i = 0; i < n; i++) {
-      works[i] = DelayedWork.of("d" + i, QueueThroughput.NOOP);
+      works[i] = DelayedWork.of("d" + i, QueueThroughput.NOOP_WORK);
     }
     long before = usedAfterGc();
     long gc0 = gcMillis();

@@ -131,7 +131,7 @@ public final class BlockedWorkers {
     Work[] works = new Work[n];
     return measure(n, kind, (i, body) -> {
       ws[i] = KWorker.create(system, prefix + i, execution);
-      works[i] = Work.of("blocked", body);
+      works[i] = Work.of("blocked", body::run);
       ws[i].queue(works[i]);
     }, () -> {
       List<CompletionStage<?>> cancelled = new ArrayList<>(n);

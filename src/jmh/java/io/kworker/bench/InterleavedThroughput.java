@@ -52,7 +52,7 @@ public final class InterleavedThroughput {
     Work[][] works = new Work[maxProducers][BATCH];
     for (int p = 0; p < maxProducers; p++) {
       for (int i = 0; i < BATCH; i++) {
-        works[p][i] = Work.of("w" + p + "-" + i, QueueThroughput.NOOP);
+        works[p][i] = Work.of("w" + p + "-" + i, QueueThroughput.NOOP_WORK);
       }
     }
     Batch kworker = p -> {

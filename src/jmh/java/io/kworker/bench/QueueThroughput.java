@@ -3,6 +3,7 @@ package io.kworker.bench;
 import akka.actor.typed.ActorSystem;
 import io.kworker.KWorker;
 import io.kworker.Work;
+import io.kworker.WorkRunnable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,6 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class QueueThroughput {
   static final int BATCH = 10_000;
   static final Runnable NOOP = () -> {};
+  /** The same, as a work's function (one shared instance, as NOOP for the executors). */
+  static final WorkRunnable NOOP_WORK = () -> {};
 
   ActorSystem<Void> system;
   KWorker worker;
@@ -72,7 +75,7 @@ public class QueueThroughput {
     @Setup(Level.Trial)
     public void setUp() {
       for (int i = 0; i < BATCH; i++) {
-        works[i] = Work.of("w" + i, NOOP);
+        works[i] = Work.of("w" + i, NOOP_WORK);
       }
     }
   }

@@ -3,6 +3,7 @@ package io.kworker.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,10 @@ final class Results {
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
-    Files.writeString(file, b);
+    // whole or not at all: a run stopped while writing leaves the previous file as it was
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    Files.writeString(partial, b);
+    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     System.out.println("wrote " + file);
   }
 

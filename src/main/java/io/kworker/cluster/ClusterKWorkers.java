@@ -87,7 +87,12 @@ public final class ClusterKWorkers implements Extension {
     ClusterSharding.get(system).init(entity);
   }
 
-  /** This actor system's extension; the first call starts sharding for {@code kworker} on this node. */
+  /**
+   * {@return this actor system's extension} The first call starts sharding for {@code kworker} on this
+   * node.
+   *
+   * @param system the actor system, a node of the cluster
+   */
   public static ClusterKWorkers get(ActorSystem<?> system) {
     return Id.INSTANCE.apply(system);
   }
@@ -97,6 +102,10 @@ public final class ClusterKWorkers implements Extension {
    * it, with the payload read into {@code payloadType}. Register every handler on every node before the
    * node joins the cluster (a worker may move to any node). Registering a name again replaces it.
    *
+   * @param <P> the payload's type
+   * @param handler the handler's name, which works name
+   * @param payloadType the class the payload is read into
+   * @param fn what runs each work naming the handler
    * @return this, for chaining
    */
   public <P> ClusterKWorkers register(String handler, Class<P> payloadType, WorkHandler<P> fn) {
@@ -110,8 +119,10 @@ public final class ClusterKWorkers implements Extension {
   }
 
   /**
-   * The worker named {@code name}, usable from any node, hosting or not. No I/O: the worker is created
-   * on its node by its first call.
+   * {@return the worker named {@code name}, usable from any node, hosting or not} No I/O: the worker is
+   * created on its node by its first call.
+   *
+   * @param name the worker's name (its entity id)
    */
   public ClusterWorker worker(String name) {
     Objects.requireNonNull(name, "worker name");

@@ -23,43 +23,89 @@ import java.util.concurrent.CompletionStage;
  * worker of the same name: without persistence there is no tombstone.
  */
 public interface ClusterWorker {
-  /** The worker's name (its entity id). */
+  /** {@return the worker's name (its entity id)} */
   String name();
 
-  /** {@code kthread_queue_work}: true if newly queued, false if it was pending or is being cancelled. */
+  /**
+   * {@code kthread_queue_work}.
+   *
+   * @param spec the work
+   * @return true if newly queued, false if it was pending or is being cancelled
+   */
   CompletionStage<Boolean> queue(WorkSpec spec);
 
-  /** {@code kthread_queue_delayed_work}: arms the work to be queued after {@code delay}. */
+  /**
+   * {@code kthread_queue_delayed_work}: arms the work to be queued after {@code delay}.
+   *
+   * @param spec the work
+   * @param delay at least zero
+   * @return as {@link #queue}
+   */
   CompletionStage<Boolean> queueDelayed(WorkSpec spec, Duration delay);
 
-  /** {@code kthread_mod_delayed_work}: (re)arms the work; true if it was pending before. */
+  /**
+   * {@code kthread_mod_delayed_work}: (re)arms the work.
+   *
+   * @param spec the work
+   * @param delay at least zero
+   * @return true if it was pending before
+   */
   CompletionStage<Boolean> modDelayed(WorkSpec spec, Duration delay);
 
-  /** Cancels the work without waiting: true if it was pending (queued or armed). */
+  /**
+   * Cancels the work without waiting.
+   *
+   * @param workId the work's id
+   * @return true if it was pending (queued or armed)
+   */
   CompletionStage<Boolean> cancel(String workId);
 
   /**
    * {@code kthread_cancel_delayed_work_sync}: cancels the work and completes once, on the hosting node,
    * it is not pending, not armed and not running; true if it was pending. Waits up to
    * {@code kworker.cluster.wait-timeout}.
+   *
+   * @param workId the work's id
+   * @return true if it was pending
    */
   CompletionStage<Boolean> cancelSync(String workId);
 
-  /** {@link #cancelSync(String)}, waiting up to {@code timeout} for the answer. */
+  /**
+   * {@link #cancelSync(String)}, waiting up to {@code timeout} for the answer.
+   *
+   * @param workId the work's id
+   * @param timeout how long to wait for the answer
+   * @return true if it was pending
+   */
   CompletionStage<Boolean> cancelSync(String workId, Duration timeout);
 
-  /** {@code kthread_flush_work}: completes when the instance queued or running now has run. */
+  /**
+   * {@code kthread_flush_work}.
+   *
+   * @param workId the work's id
+   * @return completes when the instance queued or running now has run
+   */
   CompletionStage<Done> flush(String workId);
 
-  /** {@code kthread_flush_worker}: completes when every work queued before the call has run. */
+  /**
+   * {@code kthread_flush_worker}.
+   *
+   * @return completes when every work queued before the call has run
+   */
   CompletionStage<Done> flush();
 
-  /** Where the work stands on the hosting node; {@link WorkState#IDLE} for an id never used. */
+  /**
+   * {@return where the work stands on the hosting node; {@link WorkState#IDLE} for an id never used}
+   *
+   * @param workId the work's id
+   */
   CompletionStage<WorkState> state(String workId);
 
   /**
    * {@code kthread_destroy_worker}: armed works are cancelled, queued ones run, then the worker ends.
    * A later call creates a fresh, empty worker of the same name (no tombstone without persistence).
+   *
+   * @return completes when the worker has ended
    */
   CompletionStage<Done> destroy();
 }

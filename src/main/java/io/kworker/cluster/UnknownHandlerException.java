@@ -7,7 +7,11 @@ package io.kworker.cluster;
 public final class UnknownHandlerException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
-  /** @param message names the handler, the worker and the hosting node (host:port) */
+  /**
+   * An unknown handler.
+   *
+   * @param message names the handler, the worker and the hosting node (host:port)
+   */
   public UnknownHandlerException(String message) {
     super(message);
   }

@@ -7,7 +7,11 @@ package io.kworker.cluster;
 public final class WorkBindingException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
-  /** @param message names the id, the bound handler and the refused one */
+  /**
+   * A work id used with another handler.
+   *
+   * @param message names the id, the bound handler and the refused one
+   */
   public WorkBindingException(String message) {
     super(message);
   }

@@ -8,15 +8,17 @@ import java.util.concurrent.CompletionStage;
  * handler's run: afterwards every method throws {@link IllegalStateException}.
  */
 public interface WorkContext {
-  /** The work's id, unique within its worker. */
+  /** {@return the work's id, unique within its worker} */
   String workId();
 
-  /** The name of the worker running it. */
+  /** {@return the name of the worker running it} */
   String worker();
 
   /**
-   * True while a {@code cancelSync} of this work waits for this run, or while the worker's hand-off
-   * fence asks it to stop (its node is leaving): a long handler should check it and return early.
+   * Whether this run is asked to stop: a long handler should check it and return early.
+   *
+   * @return true while a {@code cancelSync} of this work waits for this run, or while the worker's
+   *     hand-off fence asks it to stop (its node is leaving)
    */
   boolean cancelRequested();
 
@@ -25,9 +27,16 @@ public interface WorkContext {
    * self-requeue. False while a {@code cancelSync} of it waits (so a cancelled chain stops for good) or
    * while it is already pending; fails with a {@link java.util.concurrent.RejectedExecutionException}
    * once the worker is destroyed or moving.
+   *
+   * @return true if newly queued
    */
   CompletionStage<Boolean> queueSelf();
 
-  /** {@link #queueSelf()} after {@code delay}: a self-re-arming work. */
+  /**
+   * {@link #queueSelf()} after {@code delay}: a self-re-arming work.
+   *
+   * @param delay at least zero
+   * @return true if newly armed
+   */
   CompletionStage<Boolean> queueSelfDelayed(Duration delay);
 }

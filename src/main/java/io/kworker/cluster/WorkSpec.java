@@ -13,7 +13,13 @@ import java.util.Objects;
  * @param payload the handler's argument, or null
  */
 public record WorkSpec(String id, String handler, Object payload) {
-  /** Checks that the id and the handler are given and not empty. */
+  /**
+   * Checks that the id and the handler are given and not empty.
+   *
+   * @param id the work's id within its worker
+   * @param handler the registered name of the handler that runs it
+   * @param payload the handler's argument, or null
+   */
   public WorkSpec {
     if (Objects.requireNonNull(id, "work id").isEmpty()) {
       throw new IllegalArgumentException("work id is empty");
@@ -23,7 +29,13 @@ public record WorkSpec(String id, String handler, Object payload) {
     }
   }
 
-  /** The spec of work {@code id}, run by {@code handler} with {@code payload}. */
+  /**
+   * {@return the spec of work {@code id}, run by {@code handler} with {@code payload}}
+   *
+   * @param id the work's id within its worker
+   * @param handler the registered name of the handler that runs it
+   * @param payload the handler's argument, or null
+   */
   public static WorkSpec of(String id, String handler, Object payload) {
     return new WorkSpec(id, handler, payload);
   }

@@ -7,10 +7,14 @@ package io.kworker.cluster;
  * may still be running on the old node; retrying on the new home would wrongly say it is not.
  */
 public final class WorkerRelocatedException extends IllegalStateException {
+  /** The serialized form's version. */
   private static final long serialVersionUID = 1L;
+  /** Whether the awaited run was still alive when the worker left. */
   private final boolean stillRunning;
 
   /**
+   * A relocation error.
+   *
    * @param message names the worker, the work and the node it left
    * @param stillRunning whether the awaited run was still alive when the worker left
    */
@@ -19,7 +23,7 @@ public final class WorkerRelocatedException extends IllegalStateException {
     this.stillRunning = stillRunning;
   }
 
-  /** Whether the awaited run was still alive on the old node when the worker left it. */
+  /** {@return whether the awaited run was still alive on the old node when the worker left it} */
   public boolean stillRunning() {
     return stillRunning;
   }

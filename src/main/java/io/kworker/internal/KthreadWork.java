@@ -48,8 +48,8 @@ public abstract class KthreadWork {
     this.logName = Names.safe(name);
   }
 
-  /** Runs the work's function once, on the lane's thread. */
-  protected abstract void run();
+  /** Runs the work's function once, on the lane's thread; the lane logs what it throws. */
+  protected abstract void run() throws Exception;
 
   public final String name() {
     return name;

@@ -20,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * Derived states
  *   queued   = last is QUEUED                 (kernel: node on work_list)
  *   armed    = timer != null
- *   pending  = queued || armed                (kernel: !list_empty(&work->node))
+ *   pending  = queued || armed                (kernel: work->node on either list)
  *   running  = an instance's run is ongoing: RUNNING, or FINISHED with calls its run made still unserved
  *                                             (kernel: worker->current_work == work)
- *   blocked  = pending || canceling > 0 || disabled > 0 || (draining && the call is not chained)
+ *   blocked  = pending || canceling > 0 || disabled > 0 || (draining and the call is not chained)
  *
  * Transitions (the effects of {@link Op}'s rows)
  *   queue / queueDelayed(0)    !blocked: new QUEUED ticket at the lane's tail; true. blocked: false
@@ -324,8 +323,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     switch (r.op.admission) {
       case QUEUEING:
         if (state >= DESTROYING) {
-          r.fail(new RejectedExecutionException("worker [" + handle.logName() + "] is being destroyed; "
-              + opName(r) + " of work [" + r.work.logName() + "] refused"));
+          r.fail(handle.refused(r, "is being destroyed"));
           return false;
         }
         return bind(r);

@@ -2,6 +2,8 @@ package io.kworker.internal;
 
 import akka.actor.typed.ActorRef;
 import io.kworker.KWorker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,6 +18,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerHandle {
   private static final Logger LOG = LoggerFactory.getLogger(KWorker.class);
+  private static final VarHandle REFUSAL_LOGGED;
+
+  static {
+    try {
+      REFUSAL_LOGGED = MethodHandles.lookup().findVarHandle(WorkerHandle.class, "refusalLogged", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final String name;
   /** The name as it goes into logs, thread names and messages (see {@link Names}). */
@@ -34,6 +45,8 @@ public final class WorkerHandle {
   private volatile Object facade;
   /** The instance the lane was running when the actor stopped, if any: what a late call may wait for. */
   private volatile Ticket lastRun;
+  /** Set by the first refused queueing call, which is logged: one warning per worker. */
+  private volatile boolean refusalLogged;
   /** Completed by {@link #markClosed}: a call refused by the closing inbox waits for it. */
   private final CompletableFuture<Void> marked = new CompletableFuture<>();
 
@@ -124,6 +137,21 @@ public final class WorkerHandle {
     ref.tell(new Over(t, null));
   }
 
+  /**
+   * A queueing call refused because the worker is being destroyed or is gone. The caller learns it from
+   * the failed stage; the worker's first refusal is also logged, for a caller that drops the stage (a
+   * work queued by a timer callback, say, after shutdown has begun).
+   */
+  RejectedExecutionException refused(Request r, String why) {
+    String refused = "[" + logName + "] " + why + "; " + r.op.methodName() + " of work [" + r.work.logName()
+        + "] refused";
+    if (!refusalLogged && REFUSAL_LOGGED.compareAndSet(this, false, true)) {
+      LOG.warn("Worker {}: its stage fails with a RejectedExecutionException (only the first refusal of a "
+          + "worker is logged)", refused);
+    }
+    return new RejectedExecutionException("worker " + refused);
+  }
+
   void workFailed(KthreadWork work, Throwable e) {
     LOG.error("Work [{}] on worker [{}] failed; the worker goes on", work.logName(), logName, e);
   }
@@ -182,8 +210,7 @@ public final class WorkerHandle {
   void answerClosed(Request r) {
     Op op = r.op;
     if (op.refusedWhenClosed()) {
-      r.fail(new RejectedExecutionException("worker [" + logName + "] is destroyed; " + op.methodName()
-          + " of work [" + r.work.logName() + "] refused"));
+      r.fail(refused(r, "is destroyed"));
       return;
     }
     if (!closed) {

@@ -14,7 +14,10 @@ import akka.pattern.StatusReply;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
+import io.kworker.WorkFunction;
+import io.kworker.WorkRunnable;
 import io.kworker.WorkState;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.Recorder;
 import io.kworker.testing.WorkerTestKit;
@@ -25,9 +28,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input gets a clear error naming the worker and the work, and loses nothing. */
 class BadInputTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY);
   static final WorkerTestKit kit = WorkerTestKit.create();
 
   @AfterAll
@@ -58,9 +64,11 @@ class BadInputTest {
     assertThrows(NullPointerException.class, () -> new KWorker.CancelSync(null, Duration.ofMillis(-1), p.ref()));
     assertThrows(NullPointerException.class, () -> w.queueDelayed(null, Duration.ofMillis(-1)));
     assertThrows(NullPointerException.class, () -> new KWorker.QueueDelayed(null, Duration.ofMillis(-1), p.ref()));
-    assertThrows(NullPointerException.class, () -> Work.of("n", (Runnable) null));
+    assertThrows(NullPointerException.class, () -> Work.of("n", (WorkRunnable) null));
+    assertThrows(NullPointerException.class, () -> Work.of("n", (WorkFunction<Work>) null));
     assertThrows(NullPointerException.class, () -> Work.of(null, () -> { }));
-    assertThrows(NullPointerException.class, () -> DelayedWork.of("n", (Runnable) null));
+    assertThrows(NullPointerException.class, () -> DelayedWork.of("n", (WorkRunnable) null));
+    assertThrows(NullPointerException.class, () -> DelayedWork.of("n", (WorkFunction<DelayedWork>) null));
     assertThrows(NullPointerException.class, () -> new KWorker.Queue(null, p.ref()));
     assertThrows(NullPointerException.class, () -> new KWorker.Queue(d, null));
     assertThrows(NullPointerException.class, () -> new KWorker.QueueDelayed(d, null, p.ref()));

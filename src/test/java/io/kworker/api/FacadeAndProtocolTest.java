@@ -13,6 +13,7 @@ import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every operation answers the same through the façade and through the actor protocol: for every command
@@ -46,6 +48,9 @@ import org.junit.jupiter.api.TestFactory;
  * message), and afterwards the work's state, counts and runs.
  */
 class FacadeAndProtocolTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS =
+      ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.DEADLINE_MISSED);
   private static final WorkerTestKit KIT = WorkerTestKit.create("facade-protocol");
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();

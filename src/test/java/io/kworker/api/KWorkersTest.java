@@ -13,6 +13,7 @@ import io.kworker.KWorker;
 import io.kworker.KWorkers;
 import io.kworker.Work;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +33,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The KWorkers extension and its CoordinatedShutdown phase. */
 class KWorkersTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS =
+      ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.REFUSED, ExpectedLogs.DEADLINE_MISSED);
   static WorkerTestKit testKit;
 
   @BeforeAll
@@ -43,6 +48,7 @@ class KWorkersTest {
         kworker.workers {
           pooled.execution = "akka.actor.default-blocking-io-dispatcher"
           never-used {}
+          no-dispatcher.execution = "no-such-dispatcher"
         }
         """);
   }
@@ -82,7 +88,7 @@ class KWorkersTest {
     assertTrue(names.indexOf("aa-first") < names.indexOf("zz-last"));
     result(zed.destroy());
     result(first.destroy());
-    assertEquals(Set.of("never-used", "pooled"), registry.configuredNames());
+    assertEquals(Set.of("never-used", "no-dispatcher", "pooled"), registry.configuredNames());
     assertEquals("service-stop", registry.shutdownPhase());
   }
 
@@ -99,6 +105,30 @@ class KWorkersTest {
     result(plain.flush());
     assertTrue(pooledThread.get().contains("default-blocking-io-dispatcher"), pooledThread.get());
     assertEquals("kworker/plain", defaultThread.get());
+  }
+
+  /**
+   * Any name makes a worker, even one that is no valid actor name or that a worker made with
+   * KWorker.create has; a block naming no dispatcher throws Akka's ConfigurationException and creates
+   * nothing.
+   */
+  @Test
+  void anyNameMakesAWorkerAndABadBlockMakesNone() {
+    KWorkers registry = KWorkers.get(testKit.system());
+    String odd = "not/an actor#name?";
+    KWorker created = KWorker.create(testKit.system(), odd);
+    KWorker w = registry.worker(odd);
+    assertNotSame(created, w);
+    AtomicReference<String> thread = new AtomicReference<>();
+    result(w.queue(Work.of("where", () -> thread.set(Thread.currentThread().getName()))));
+    result(w.flush());
+    assertEquals("kworker/" + odd, thread.get());
+    result(created.destroy());
+
+    akka.ConfigurationException bad = assertThrows(akka.ConfigurationException.class,
+        () -> registry.worker("no-dispatcher"));
+    assertTrue(bad.getMessage().contains("no-such-dispatcher"), bad.getMessage());
+    assertTrue(registry.lookup("no-dispatcher").isEmpty());
   }
 
   @Test

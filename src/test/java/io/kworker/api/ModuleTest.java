@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The module {@code io.kworker}, as an application on the module path sees it. The other tests run on
@@ -23,9 +26,22 @@ import org.junit.jupiter.api.Test;
  * layer of its own from {@code target/classes} and the dependency jars.
  */
 class ModuleTest {
-  /** The jars the module needs, by the start of their file name. */
+  /** The jars the module needs, by the start of their file name, and logback, SLF4J's provider. */
   private static final List<String> NEEDED = List.of("akka-actor_", "akka-actor-typed_", "akka-slf4j_",
-      "scala-library-", "scala-java8-compat_", "config-", "slf4j-api-");
+      "scala-library-", "scala-java8-compat_", "config-", "slf4j-api-", "logback-classic-", "logback-core-");
+  private static final String LOGBACK_CONFIG = "logback.configurationFile";
+
+  /** The layer's logback cannot see logback-test.xml; the class path's has started already, with it. */
+  @BeforeAll
+  static void configureTheLayersLogback() {
+    LoggerFactory.getILoggerFactory();
+    System.setProperty(LOGBACK_CONFIG, "target/test-classes/logback-module-layer.xml");
+  }
+
+  @AfterAll
+  static void forgetTheLayersLogback() {
+    System.clearProperty(LOGBACK_CONFIG);
+  }
 
   private static ModuleLayer layer() {
     List<Path> path = new ArrayList<>();
@@ -37,8 +53,22 @@ class ModuleTest {
       }
     }
     ModuleFinder finder = ModuleFinder.of(path.toArray(Path[]::new));
-    Configuration cf = ModuleLayer.boot().configuration().resolve(finder, ModuleFinder.of(), Set.of("io.kworker"));
+    // and bind the services: SLF4J finds logback
+    Configuration cf = ModuleLayer.boot().configuration().resolveAndBind(finder, ModuleFinder.of(),
+        Set.of("io.kworker"));
     return ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
+  }
+
+  /** {@code r} as the layer's {@code io.kworker.WorkRunnable} (another class than the class path's). */
+  private static Object runnable(Class<?> workRunnable, Runnable r) {
+    return java.lang.reflect.Proxy.newProxyInstance(workRunnable.getClassLoader(), new Class<?>[] {workRunnable},
+        (proxy, method, args) -> {
+          if (!method.getName().equals("run")) {
+            throw new UnsupportedOperationException(method.toString());
+          }
+          r.run(); // run() and run(work) alike
+          return null;
+        });
   }
 
   /** Only the API packages are exported (cluster mode's needs its optional modules); every module resolves. */
@@ -64,7 +94,8 @@ class ModuleTest {
     assertThrows(IllegalAccessException.class, () -> name.invoke(handle.getConstructor(String.class)
         .newInstance("x")));
     Class<?> work = Class.forName("io.kworker.Work", true, loader);
-    Object w = work.getMethod("of", String.class, Runnable.class).invoke(null, "w", (Runnable) () -> { });
+    Class<?> fn = Class.forName("io.kworker.WorkRunnable", true, loader);
+    Object w = work.getMethod("of", String.class, fn).invoke(null, "w", runnable(fn, () -> { }));
     assertEquals("w", work.getMethod("name").invoke(w));
   }
 
@@ -77,6 +108,11 @@ class ModuleTest {
     ClassLoader before = me.getContextClassLoader();
     me.setContextClassLoader(loader); // Akka and Typesafe Config read reference.conf through it
     try {
+      // SLF4J ready before Akka logs, as WorkerTestKit does on the class path (no replay warning), and
+      // bound to logback as a module service
+      Object logging = Class.forName("org.slf4j.LoggerFactory", true, loader).getMethod("getILoggerFactory")
+          .invoke(null);
+      assertEquals("ch.qos.logback.classic.LoggerContext", logging.getClass().getName());
       Class<?> kworker = Class.forName("io.kworker.KWorker", true, loader);
       Class<?> typedSystem = Class.forName("akka.actor.typed.ActorSystem", true, loader);
       Class<?> behaviors = Class.forName("akka.actor.typed.javadsl.Behaviors", true, loader);
@@ -87,8 +123,8 @@ class ModuleTest {
         Object worker = kworker.getMethod("create", typedSystem, String.class).invoke(null, system, "m");
         Class<?> work = Class.forName("io.kworker.Work", true, loader);
         java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-        Object w = work.getMethod("of", String.class, Runnable.class)
-            .invoke(null, "w", (Runnable) runs::incrementAndGet);
+        Class<?> fn = Class.forName("io.kworker.WorkRunnable", true, loader);
+        Object w = work.getMethod("of", String.class, fn).invoke(null, "w", runnable(fn, runs::incrementAndGet));
         Object queued = kworker.getMethod("queue", work).invoke(worker, w);
         assertEquals(Boolean.TRUE, io.kworker.testing.Await.result(
             (java.util.concurrent.CompletionStage<?>) queued));

@@ -12,6 +12,7 @@ import io.kworker.KWorkerMXBean;
 import io.kworker.KWorkerStats;
 import io.kworker.KWorkers;
 import io.kworker.Work;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.WorkerTestKit;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -27,10 +28,13 @@ import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
 
 /** Per-worker counters and timings, their JMX MBean, and the MDC around a running work. */
 class ObservabilityTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.WORK_FAILED);
   static WorkerTestKit testKit;
 
   @BeforeAll

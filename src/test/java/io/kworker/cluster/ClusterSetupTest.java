@@ -18,6 +18,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kworker.cluster.internal.Msg;
 import io.kworker.cluster.internal.WireSerializer;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.LogCapture;
 import java.io.NotSerializableException;
@@ -28,9 +29,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a node checks when cluster mode starts, the wire format, and a cluster of one node. */
 class ClusterSetupTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of("has no downing provider");
   private static final String CLUSTER = """
       akka.loglevel = "ERROR"
       akka.actor.provider = cluster

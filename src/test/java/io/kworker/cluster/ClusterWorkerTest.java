@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.Done;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import java.time.Duration;
 import java.util.List;
@@ -22,12 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cluster mode on three nodes (A = 0, B = 1, C = 2) in one JVM, every message serialized: each test
  * picks a worker hosted on B and calls it from A or C.
  */
 class ClusterWorkerTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY);
   /** A payload type, as applications send: a record read back into its class on the hosting node. */
   record Greeting(String to, int times) {}
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.Done;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.LogCapture;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hand-off fence, on four nodes: a node hosting a worker leaves gracefully (CoordinatedShutdown, as
@@ -31,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * 2 s deadline and leaves under a run that ignores both the cooperative stop and the interrupt.
  */
 class HandOffTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS =
+      ExpectedLogs.of(ExpectedLogs.DEADLINE_MISSED, "leaving node", "leaves node");
   private static ClusterNodes nodes;
   private static final List<String> events = new CopyOnWriteArrayList<>();
   private static final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();

@@ -10,6 +10,7 @@ import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.Recorder;
 import io.kworker.testing.WorkerTestKit;
@@ -18,9 +19,12 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** kthread_flush_work and kthread_flush_worker: where the barrier goes and what it waits for. */
 class FlushTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY);
   static final WorkerTestKit kit = WorkerTestKit.create();
 
   @AfterAll

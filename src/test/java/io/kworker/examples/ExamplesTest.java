@@ -3,11 +3,13 @@ package io.kworker.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kworker.testing.ExpectedLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs every example program to its end, with short durations. Each program checks its own claims
@@ -15,6 +17,10 @@ import org.junit.jupiter.api.Test;
  * and throws if one fails. Timing only shapes what they print, never whether they pass.
  */
 class ExamplesTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS =
+      ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.REFUSED, ExpectedLogs.WORK_FAILED,
+          ExpectedLogs.DEADLINE_MISSED, "armed work(s) are lost");
 
   @Test
   void sensorPollerNeverReadsAClosedSensor() throws Exception {

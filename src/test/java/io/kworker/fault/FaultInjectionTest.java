@@ -12,9 +12,10 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
-import io.kworker.testing.WorkerTestKit;
 import io.kworker.testing.WorkerTestKit.SpawnedWorker;
+import io.kworker.testing.WorkerTestKit;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -23,9 +24,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Faults inside works and around the worker actor: what callers see, and that nothing hangs. */
 class FaultInjectionTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS =
+      ExpectedLogs.of(ExpectedLogs.STOPPED_WITH_WORKS, ExpectedLogs.REFUSED, ExpectedLogs.WORK_FAILED);
   private static final WorkerTestKit KIT = WorkerTestKit.create("fault");
 
   @AfterAll

@@ -20,6 +20,7 @@ import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.lang.ref.Reference;
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -48,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * the waiters. Guards the fixed behaviour of each (method comments).
  */
 class ConcurrencyReviewTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS =
+      ExpectedLogs.of(ExpectedLogs.STOPPED_WITH_WORKS, "failed in telling the actor work is over");
   static final WorkerTestKit kit = WorkerTestKit.create();
 
   @AfterAll

@@ -15,6 +15,7 @@ import io.kworker.WorkStatus;
 import io.kworker.model.KthreadModel.Stage;
 import io.kworker.model.KthreadModel.W;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Drives a real worker and {@link KthreadModel} with the same random operation sequences, under Akka's
@@ -46,6 +48,8 @@ import org.junit.jupiter.api.Test;
  * {@code -Dkworker.model.sequences=} and {@code -Dkworker.model.steps=}.
  */
 class ModelBasedTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.REFUSED);
   private static final WorkerTestKit KIT = WorkerTestKit.withManualTime();
   private static final int PLAIN = 3;
   private static final int DELAYED = 3;

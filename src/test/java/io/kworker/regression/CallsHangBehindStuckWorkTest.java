@@ -12,6 +12,7 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fixed in 6e218a9: after {@code destroy(deadline)} had reported a work still running, or after the actor
@@ -42,6 +44,9 @@ import org.junit.jupiter.api.Test;
  * other call must complete within one bounded wait ({@link Await#LONG_SECONDS}) while it is still held.
  */
 class CallsHangBehindStuckWorkTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS =
+      ExpectedLogs.of(ExpectedLogs.STOPPED_WITH_WORKS, ExpectedLogs.REFUSED, ExpectedLogs.DEADLINE_MISSED);
   static {
     org.slf4j.LoggerFactory.getLogger(CallsHangBehindStuckWorkTest.class); // SLF4J ready before Akka logs
   }

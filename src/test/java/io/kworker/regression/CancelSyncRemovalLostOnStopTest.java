@@ -11,14 +11,16 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
-import io.kworker.testing.WorkerTestKit;
 import io.kworker.testing.WorkerTestKit.SpawnedWorker;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fixed in 973146c (cancelSync, disableSync) and d169338 (flushDelayed): a cancelSync that had removed a
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.Test;
  * independent review. Guards that such a call keeps its answer, whichever way the worker stops.
  */
 class CancelSyncRemovalLostOnStopTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.REFUSED, ExpectedLogs.DEADLINE_MISSED);
   private static final WorkerTestKit KIT = WorkerTestKit.create();
 
   @AfterAll

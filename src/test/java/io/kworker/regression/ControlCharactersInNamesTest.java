@@ -9,12 +9,14 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.QuietExpected;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fixed in 6e218a9 (the remaining messages in 276fadc): a worker or work name with a newline (or another
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * logback pattern prints them, and that the names stay recognisable.
  */
 class ControlCharactersInNamesTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY);
   static {
     org.slf4j.LoggerFactory.getLogger(ControlCharactersInNamesTest.class); // SLF4J ready before Akka logs
   }

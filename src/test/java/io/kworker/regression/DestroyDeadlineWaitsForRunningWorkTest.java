@@ -9,6 +9,7 @@ import akka.Done;
 import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.Work;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fixed in 3156882 and 2452dd0: {@code destroy(Duration)} promises to complete at its deadline "with a
@@ -31,6 +33,8 @@ import org.junit.jupiter.api.Test;
  * alone or after a plain destroy, while a work is stuck, and that the plain destroy still waits.
  */
 class DestroyDeadlineWaitsForRunningWorkTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.DEADLINE_MISSED);
   private static final WorkerTestKit KIT = WorkerTestKit.withManualTime();
 
   @AfterAll

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.Work;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.Recorder;
 import io.kworker.testing.WorkerTestKit;
@@ -19,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,6 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * run, and the report says it completed.
  */
 class HugeDestroyDeadlineTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.REFUSED);
   private static final WorkerTestKit KIT = WorkerTestKit.create();
 
   @AfterAll

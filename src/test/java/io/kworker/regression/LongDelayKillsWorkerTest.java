@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kworker.DelayedWork;
 import io.kworker.KWorker;
 import io.kworker.Work;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fixed in 3156882 (delays beyond the scheduler's range stepped; in 8080a87 a refused timer costs one call,
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * answered (armed, or a clear error) and that the worker keeps serving.
  */
 class LongDelayKillsWorkerTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY);
   private static final WorkerTestKit KIT = WorkerTestKit.create();
 
   @AfterAll

@@ -9,6 +9,7 @@ import io.kworker.KWorker;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fixed in 2452dd0: a stopping worker could disarm the timer of a work that had moved on. PostStop marked
@@ -33,6 +35,9 @@ import org.junit.jupiter.api.Test;
  * terminated, because stopping the new worker would spin for ever.
  */
 class RebindTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS =
+      ExpectedLogs.of(ExpectedLogs.ARMED_AT_DESTROY, ExpectedLogs.STOPPED_WITH_WORKS);
 
   @Test
   void aStoppedWorkerDoesNotTouchTheTimerOfAWorkThatMovedOn() throws Exception {
@@ -78,7 +83,6 @@ class RebindTest {
           fail("attempt " + attempt + ": the work never moved to b");
         }
         WorkStatus st = result(b.status(moving));
-        System.out.println("RebindTest attempt " + attempt + ": state on b = " + st);
         if (st.state() != WorkState.ARMED) {
           poisoned = true;
           fail("attempt " + attempt + ": b.queueDelayed(moving, 1h) gave true after a stopped, but the "

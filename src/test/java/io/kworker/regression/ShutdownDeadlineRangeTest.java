@@ -13,12 +13,14 @@ import io.kworker.KWorker;
 import io.kworker.KWorkers;
 import io.kworker.Work;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.WorkerTestKit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>The phase's timeout is set to 7 s here so that the range in the message is recognisable.
  */
 class ShutdownDeadlineRangeTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.DEADLINE_MISSED);
   private static final String PHASE_TIMEOUT = "akka.coordinated-shutdown.phases.service-stop.timeout = 7s\n";
 
   @ParameterizedTest(name = "kworker.shutdown.destroy-deadline = {0}")

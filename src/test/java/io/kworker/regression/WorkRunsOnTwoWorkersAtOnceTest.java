@@ -7,9 +7,10 @@ import io.kworker.DestroyReport;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.Await;
+import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
-import io.kworker.testing.WorkerTestKit;
 import io.kworker.testing.WorkerTestKit.SpawnedWorker;
+import io.kworker.testing.WorkerTestKit;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fixed in 2452dd0: a work ran on two workers at once. When a worker's actor stopped while one of its
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * another worker until that run has returned, and never runs on two workers at once.
  */
 class WorkRunsOnTwoWorkersAtOnceTest {
+  @RegisterExtension
+  static final ExpectedLogs LOGS = ExpectedLogs.of(ExpectedLogs.REFUSED, ExpectedLogs.DEADLINE_MISSED);
   private static final WorkerTestKit KIT = WorkerTestKit.create();
 
   @AfterAll

@@ -109,14 +109,21 @@ final class StressHarness {
     this.seed = seed;
   }
 
-  /** Runs rounds until {@code seconds} have passed; returns a summary, throws on the first violation. */
-  String run(double seconds, double roundSeconds, String name) throws InterruptedException {
+  /**
+   * Runs rounds until {@code seconds} have passed; returns a summary, throws on the first violation. With
+   * {@code everyRound}, prints a line after each checked round, so that a long run shows it goes on.
+   */
+  String run(double seconds, double roundSeconds, String name, boolean everyRound) throws InterruptedException {
     long end = System.nanoTime() + (long) (seconds * 1e9);
     int round = 0;
     do {
       long roundEnd = Math.min(end, System.nanoTime() + (long) (roundSeconds * 1e9));
       round(name + "-" + round, roundEnd, seed + 1000L * round);
       round++;
+      if (everyRound) {
+        System.out.printf("%s: round %d checked, %d calls and %d runs so far, %.0f s left%n", name, round,
+            totalCalls, totalRuns, Math.max(0, end - System.nanoTime()) / 1e9);
+      }
     } while (System.nanoTime() < end);
     return String.format("%d rounds, %d threads, %d calls, %d runs", round, threads, totalCalls, totalRuns);
   }

@@ -19,10 +19,11 @@ class StressShortTest {
   /** Under a few seconds of contention on a few works, the history satisfies the cancel, conservation, ordering, flush and liveness invariants. */
   @Test
   void shortRunKeepsEveryInvariant() throws InterruptedException {
-    runFor(KIT, Double.parseDouble(System.getProperty("kworker.stress.short.seconds", "3")), 1.5, "stress-short");
+    runFor(KIT, Double.parseDouble(System.getProperty("kworker.stress.short.seconds", "3")), 1.5, "stress-short",
+        false);
   }
 
-  static void runFor(WorkerTestKit kit, double seconds, double roundSeconds, String name)
+  static void runFor(WorkerTestKit kit, double seconds, double roundSeconds, String name, boolean everyRound)
       throws InterruptedException {
     int threads = Integer.getInteger("kworker.stress.threads", 4);
     long seed = Long.getLong("kworker.seed", System.nanoTime());
@@ -30,7 +31,7 @@ class StressShortTest {
         + " (the seed fixes each caller's choices, not the interleaving)");
     StressHarness h = new StressHarness(kit.system(), threads, seed);
     try {
-      System.out.println(name + ": " + h.run(seconds, roundSeconds, name));
+      System.out.println(name + ": " + h.run(seconds, roundSeconds, name, everyRound));
     } catch (AssertionError e) {
       throw new AssertionError(name + " seed=" + seed + ": " + e.getMessage(), e);
     }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The long stress run, opt-in: {@code mvn test -Dgroups=stress -Dsurefire.excludedGroups=none}, with
  * {@code -Dkworker.stress.seconds=} (default 120), {@code -Dkworker.stress.threads=} (default 4) and
- * {@code -Dkworker.seed=}.
+ * {@code -Dkworker.seed=}. It prints its seed first, then a line per round (10 s each).
  */
 @Tag("stress")
 class StressTest {
@@ -23,6 +23,6 @@ class StressTest {
   @Test
   void longRunKeepsEveryInvariant() throws InterruptedException {
     StressShortTest.runFor(KIT, Double.parseDouble(System.getProperty("kworker.stress.seconds", "120")), 10,
-        "stress-long");
+        "stress-long", true);
   }
 }

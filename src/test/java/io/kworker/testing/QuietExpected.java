@@ -6,8 +6,10 @@ import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 
 /**
- * A logback filter that drops log events caused by failures a test provokes on purpose in bulk (their
- * message carries {@link #MARK}), so that thousands of expected stack traces do not bury real ones.
+ * The console's logback filter in the tests: it drops the events that a test provokes on purpose, so that
+ * a green run is short and any other warning stands out. Dropped are the events that a running test class
+ * declared with {@link ExpectedLogs}, and those caused by an exception whose message carries {@link #MARK}
+ * (for failures provoked in bulk, by the stress run say).
  */
 public final class QuietExpected extends Filter<ILoggingEvent> {
   public static final String MARK = "[expected by the test]";
@@ -19,6 +21,6 @@ public final class QuietExpected extends Filter<ILoggingEvent> {
         return FilterReply.DENY;
       }
     }
-    return FilterReply.NEUTRAL;
+    return ExpectedLogs.expected(event) ? FilterReply.DENY : FilterReply.NEUTRAL;
   }
 }
