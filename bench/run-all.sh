@@ -22,6 +22,8 @@ $MVN test-compile | plain
 if [[ "${1:-all}" != chart ]]; then
   $MVN exec:exec@jmh -Djmh.args="QueueThroughput -rf json -rff $T/jmh-throughput.json" | plain | tee "$T/jmh-throughput.txt"
   publish jmh-throughput.json jmh-throughput.txt
+  $MVN exec:exec@jmh -Djmh.args="ExecutorThroughput -rf json -rff $T/jmh-executor.json" | plain | tee "$T/jmh-executor.txt"
+  publish jmh-executor.json jmh-executor.txt
   $MVN exec:exec@jmh -Djmh.args="RoundTrip -rf json -rff $T/jmh-roundtrip.json" | plain | tee "$T/jmh-roundtrip.txt"
   # sample mode writes every sample's histogram (megabytes); keep the percentiles, per-fork p50s in the .txt
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
@@ -32,6 +34,8 @@ json.dump(d, open(sys.argv[1], "w"), indent=1)' "$T/jmh-roundtrip.json"
   publish interleaved.json interleaved.txt
   bench CompletionLatency "7 3000 $T/completion.json" | tee "$T/completion.txt"
   publish completion.json completion.txt
+  bench ExecutorLatency "7 3000 $T/executor-latency.json" | tee "$T/executor-latency.txt"
+  publish executor-latency.json executor-latency.txt
   bench ArmedDelayed "5 1000000 $T/armed.json" | tee "$T/armed.txt"
   publish armed.json armed.txt
   bench TimerLateness "5 100 10 $T/lateness.json" | tee "$T/lateness.txt"

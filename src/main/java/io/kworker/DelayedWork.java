@@ -9,7 +9,7 @@ import java.util.Objects;
  * expiry ({@link KWorker#modDelayed} changes it). {@link KWorker#queue(Work)} queues it at once, as
  * {@code kthread_queue_work(&dwork->work)} does.
  */
-public sealed interface DelayedWork extends Work permits DelayedWorkImpl {
+public sealed interface DelayedWork extends Work permits DelayedWorkImpl, ExecutorTask {
 
   /**
    * A delayed work that runs {@code fn}, as {@link Work#of(String, WorkRunnable)}.

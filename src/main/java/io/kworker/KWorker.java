@@ -206,6 +206,18 @@ public final class KWorker {
     return handle.statsSnapshot();
   }
 
+  /**
+   * A stage that completes, normally, once the worker is gone for good: its actor has stopped and its
+   * thread has returned from its last work and runs nothing more (a thread of the worker's own exits
+   * then), however the worker ended: {@link #destroy()}, its parent's stop, or the actor system's
+   * termination. A work that never returns keeps it from completing.
+   *
+   * @return a new stage on each call; completing it does not complete the others
+   */
+  public CompletionStage<Done> whenTerminated() {
+    return handle.whenTerminated();
+  }
+
   /** True once the worker actor has stopped (destroyed, stopped with its parent, or system gone). */
   boolean isClosed() {
     return handle.isClosed();
@@ -453,6 +465,14 @@ public final class KWorker {
     return call(op, checked(op, work), 0L);
   }
 
+  /**
+   * A call whose answer nobody waits for ({@link KWorkerExecutor}'s), with the instant its delay ends if
+   * the caller reckoned it (else 0); false if the worker was gone already.
+   */
+  boolean tell(Op op, Work work, long nanos, long at) {
+    return handle.tell(op, (KthreadWork) work, nanos, at);
+  }
+
   @SuppressWarnings("unchecked")
   private <T> CompletionStage<T> call(Op op, Work work, long nanos) {
     return (CompletionStage<T>) (CompletionStage<?>) handle.call(op, (KthreadWork) work, nanos);
@@ -466,7 +486,7 @@ public final class KWorker {
   }
 
   /** The grace of the kernel's cancel-sync, which never interrupts: as long as a duration can be. */
-  private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
+  static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
 
   /** Façades of the same worker are equal. */
   @Override

@@ -7,7 +7,9 @@
  * ({@code kthread_queue_work} is {@link io.kworker.KWorker#queue}, {@code kthread_cancel_work_sync} is
  * {@link io.kworker.KWorker#cancelSync}, ...; the README has the full table) and returns a
  * {@link java.util.concurrent.CompletionStage}; the same operations are the actor protocol
- * {@link io.kworker.KWorker.Command}.
+ * {@link io.kworker.KWorker.Command}. {@link io.kworker.KWorkerExecutor} puts a worker behind the
+ * {@link java.util.concurrent.ScheduledExecutorService} interface; its futures add
+ * {@link io.kworker.KWorkerFuture#cancelSync()}.
  *
  * <p>Everything in this package is thread-safe. Types in {@code io.kworker.internal} are not API.
  */

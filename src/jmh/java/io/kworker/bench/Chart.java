@@ -93,7 +93,27 @@ public final class Chart {
       new Cmp("5 footprint", "heap per idle worker, dedicated (1k)", "Footprint.kworker_dedicated_heapBytes",
           "Footprint.executor_single_heapBytes", "single-thread executor", "score", false),
       new Cmp("5 footprint", "create per worker, dedicated", "Footprint.kworker_dedicated_create",
-          "Footprint.executor_single_create", "single-thread executor", "score", false));
+          "Footprint.executor_single_create", "single-thread executor", "score", false),
+      new Cmp("6 executor", "submit+run, 1 producer (JMH)", "ExecutorThroughput.submit_kworker",
+          "ExecutorThroughput.submit_stpe", "STPE(1)", "score", true),
+      new Cmp("6 executor", "schedule 1 h + cancel(false) per task", "ExecutorThroughput.scheduleCancel_kworker",
+          "ExecutorThroughput.scheduleCancel_stpeRemoveOnCancel", "STPE(1), removeOnCancel", "score", false),
+      new Cmp("6 executor", "the same, against STPE's default policy", "ExecutorThroughput.scheduleCancel_kworker",
+          "ExecutorThroughput.scheduleCancel_stpe", "STPE(1), cancelled tasks kept", "score", false),
+      new Cmp("6 executor", "(reference) the worker alone: queueDelayed + cancel",
+          "ExecutorThroughput.scheduleCancel_worker", "ExecutorThroughput.scheduleCancel_stpeRemoveOnCancel",
+          "STPE(1), removeOnCancel", "score", false),
+      new Cmp("6 executor", "cancelSync running, from return, p50",
+          "ExecutorLatency.executor_cancelSyncRunning_fromReturn", "ExecutorLatency.stpe_submitGet_fromReturn",
+          "STPE get() from task return", "p50", false),
+      new Cmp("6 executor", "the same, against the executor's own Future.get",
+          "ExecutorLatency.executor_cancelSyncRunning_fromReturn", "ExecutorLatency.executor_submitGet_fromReturn",
+          "executor get() from task return", "p50", false),
+      new Cmp("6 executor", "cancel(true) until the task sees it, p50", "ExecutorLatency.executor_cancelTrue_interrupt",
+          "ExecutorLatency.stpe_cancelTrue_interrupt", "STPE cancel(true)", "p50", false),
+      new Cmp("6 executor", "(reference) worker cancelSync(work, 0) interrupt, p50",
+          "ExecutorLatency.kworker_cancelSyncZeroGrace_interrupt", "ExecutorLatency.stpe_cancelTrue_interrupt",
+          "STPE cancel(true)", "p50", false));
 
   record Metric(double score, double p50, double p99, String unit) {
     double get(String which) {

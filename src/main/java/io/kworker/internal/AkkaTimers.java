@@ -42,6 +42,7 @@ final class AkkaTimers extends Timers {
   @Override
   void arm(Timer t, long delayNanos) {
     Stepped s = (Stepped) t;
+    s.deadline = System.nanoTime() + Math.min(delayNanos, Long.MAX_VALUE >> 1); // in real time
     long step = Math.min(delayNanos, MAX_STEP_NANOS);
     s.remainingNanos = delayNanos - step;
     s.task = scheduler.scheduleOnce(Duration.ofNanos(step), s, SAME_THREAD);

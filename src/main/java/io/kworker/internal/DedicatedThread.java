@@ -1,5 +1,6 @@
 package io.kworker.internal;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
@@ -18,6 +19,8 @@ final class DedicatedThread implements Executor {
   private volatile Runnable pending;
   private volatile boolean shutdown;
   private volatile boolean started;
+  /** Completed as the thread's last act (or at shutdown, if it never started). */
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   DedicatedThread(String name) {
     thread = new Kthread(this::loop, name);
@@ -43,6 +46,9 @@ final class DedicatedThread implements Executor {
     if (!started) {
       synchronized (this) {
         if (!started) {
+          if (shutdown) {
+            throw new RejectedExecutionException("thread [" + thread.getName() + "] has ended");
+          }
           thread.start();
           started = true;
           return;
@@ -54,10 +60,19 @@ final class DedicatedThread implements Executor {
 
   /** Ends the thread once the batch in progress, if any, has returned. */
   void shutdown() {
-    shutdown = true;
-    if (started) {
-      LockSupport.unpark(thread);
+    synchronized (this) {
+      shutdown = true;
+      if (!started) {
+        ended.complete(null);
+        return;
+      }
     }
+    LockSupport.unpark(thread);
+  }
+
+  /** Completes once the thread runs nothing more: it exits right after. */
+  CompletableFuture<Void> ended() {
+    return ended;
   }
 
   private void loop() {
@@ -71,6 +86,7 @@ final class DedicatedThread implements Executor {
           // the lane catches its own failures; nothing may end this thread while its worker lives
         }
       } else if (shutdown) {
+        ended.complete(null);
         return;
       } else {
         LockSupport.park(this);

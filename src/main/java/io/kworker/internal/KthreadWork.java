@@ -1,6 +1,8 @@
 package io.kworker.internal;
 
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kernel's {@code struct kthread_work}: a name and a function, the worker the work is bound to
@@ -16,6 +18,7 @@ import java.util.Objects;
  * write and the {@code bound} compare-and-set order the two actors' accesses.
  */
 public abstract class KthreadWork {
+  private static final Logger LOG = LoggerFactory.getLogger(io.kworker.KWorker.class);
   private static final java.lang.invoke.VarHandle BOUND;
 
   static {
@@ -28,8 +31,12 @@ public abstract class KthreadWork {
   }
 
   private final String name;
-  /** The name as it goes into logs and messages (see {@link Names}); the same string if it is clean. */
-  private final String logName;
+  /**
+   * The name as it goes into logs and messages (see {@link Names}), the same string if it is clean;
+   * made on first use (most works are never named in a log line), by whichever thread: racy but
+   * idempotent, as String's hash.
+   */
+  private String logName;
   private volatile WorkerHandle bound;
 
   /** The newest instance handed to the lane; it may be queued, running, finished or revoked. */
@@ -45,11 +52,30 @@ public abstract class KthreadWork {
 
   protected KthreadWork(String name) {
     this.name = Objects.requireNonNull(name, "work name");
-    this.logName = Names.safe(name);
   }
 
   /** Runs the work's function once, on the lane's thread; the lane logs what it throws. */
   protected abstract void run() throws Exception;
+
+  /**
+   * The worker will not run an instance of this work, on its own account rather than on a cancel or
+   * disable of this work: destroy cancelled its timer or (past its deadline) discarded its queued
+   * instance, the worker actor stopped with it armed or queued, a drain dropped its expiry, or a queueing
+   * of it was refused because the worker is being destroyed or is gone. Called once per instance, on the
+   * worker actor's thread or on the refused caller's; it must be quick. Does nothing by default.
+   *
+   * @param accepted true for an instance the worker had armed or queued; false for a refused queueing
+   */
+  protected void dropped(boolean accepted) {}
+
+  /** Calls {@link #dropped}: what it throws is logged, never passed on to the worker. */
+  final void notifyDropped(boolean accepted, String workerName) {
+    try {
+      dropped(accepted);
+    } catch (RuntimeException | Error e) {
+      LOG.error("Work [{}] failed when worker [{}] dropped it", logName(), workerName, e);
+    }
+  }
 
   public final String name() {
     return name;
@@ -57,7 +83,11 @@ public abstract class KthreadWork {
 
   /** The name with control characters escaped, for log lines, the MDC and error messages. */
   public final String logName() {
-    return logName;
+    String l = logName;
+    if (l == null) {
+      logName = l = Names.safe(name);
+    }
+    return l;
   }
 
   /** The worker this work was last queued on, or null if it was never queued. */

@@ -110,6 +110,12 @@ final class Lane implements Runnable {
     return stopped;
   }
 
+  /** Completes once the lane has stopped and its thread, if the worker's own, runs nothing more. */
+  CompletableFuture<Void> terminated() {
+    return executor instanceof DedicatedThread thread ? stopped.thenCombine(thread.ended(), (a, b) -> null)
+        : stopped;
+  }
+
   /** Actor: appends an instance (or a barrier) at the tail. */
   void push(Ticket t) {
     assert t.next() == null && t.prev == null : "pushed twice: " + t;

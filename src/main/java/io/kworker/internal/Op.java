@@ -4,6 +4,7 @@ import akka.Done;
 import io.kworker.DestroyReport;
 import io.kworker.Work;
 import io.kworker.WorkStatus;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -49,7 +50,7 @@ public enum Op {
   FLUSH_WORKER(     "flush()",           WORKER,    NONE,     THE_LANE,        A.DONE,        A.DONE,         WorkerBehavior::flushWorker),
   DRAIN(            "drain",             WORKER,    NONE,     THE_LANE,        A.DONE,        null,           WorkerBehavior::drain),
   DESTROY(          "destroy",           WORKER,    NONE,     THE_LANE,        A.DONE,        null,           WorkerBehavior::destroy),
-  DESTROY_REPORT(   "destroy(deadline)", WORKER,    DEADLINE, THE_LANE,        A.EMPTY_REPORT, null,          WorkerBehavior::destroy);
+  DESTROY_REPORT(   "destroy(deadline)", WORKER,    DEADLINE, THE_LANE,        A.REPORT,      null,           WorkerBehavior::destroy);
 
   /** The answers of the table. */
   private static final class A {
@@ -58,7 +59,9 @@ public enum Op {
     static final Function<Request, Object> REMOVED = r -> r.removed;
     static final Function<Request, Object> WAITED = r -> r.waited;
     static final Function<Request, Object> IDLE_STATUS = r -> WorkStatus.idle((Work) r.work);
-    static final Function<Request, Object> EMPTY_REPORT = r -> DestroyReport.EMPTY;
+    /** A destroy that ended in time; it names what it disarmed. */
+    static final Function<Request, Object> REPORT = r -> r.disarmed.isEmpty() ? DestroyReport.EMPTY
+        : new DestroyReport(true, List.of(), List.of(), r.disarmed);
   }
 
   /** How a call gets to its effect. */

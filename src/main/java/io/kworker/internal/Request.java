@@ -2,6 +2,7 @@ package io.kworker.internal;
 
 import akka.actor.typed.ActorRef;
 import akka.pattern.StatusReply;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,7 +17,11 @@ final class Request extends Inbox.Entry {
   final KthreadWork work;
   /** Delay, grace period or deadline, in nanoseconds, as {@link Durations} says. */
   final long nanos;
-  /** destroy(deadline): when the deadline passes (System.nanoTime, from the call), unless nanos is NEVER. */
+  /**
+   * destroy(deadline): when the deadline passes (System.nanoTime, from the call), unless nanos is NEVER.
+   * A delayed queueing whose caller reckoned the end of the delay itself: that instant; else 0, and the
+   * worker reckons the delay from when it arms the timer.
+   */
   final long deadline;
   /** The run on this worker's lane that made the call, or null. */
   Ticket caller;
@@ -36,24 +41,29 @@ final class Request extends Inbox.Entry {
   int rounds;
   /** cancelSync's grace timer, destroy(deadline)'s deadline timer, while armed. */
   Timer timer;
+  /** A destroy: the armed works it disarmed, for its report. */
+  List<io.kworker.Work> disarmed = List.of();
 
-  /** A façade call, made by {@code caller} (a run on the worker's lane) or by anyone else (null). */
-  Request(Op op, KthreadWork work, long nanos, Ticket caller, CompletableFuture<Object> future) {
-    this(op, work, nanos, caller, caller != null, future, null);
+  /**
+   * A façade call, made by {@code caller} (a run on the worker's lane) or by anyone else (null); {@code at}
+   * is the end of a delay the caller reckoned itself, or 0.
+   */
+  Request(Op op, KthreadWork work, long nanos, long at, Ticket caller, CompletableFuture<Object> future) {
+    this(op, work, nanos, at, caller, caller != null, future, null);
   }
 
   /** A protocol command; the actor finds out whether a run of its own made it. */
   @SuppressWarnings("unchecked")
   Request(Op op, KthreadWork work, long nanos, ActorRef<?> replyTo) {
-    this(op, work, nanos, null, false, null, (ActorRef<StatusReply<Object>>) replyTo);
+    this(op, work, nanos, 0, null, false, null, (ActorRef<StatusReply<Object>>) replyTo);
   }
 
-  private Request(Op op, KthreadWork work, long nanos, Ticket caller, boolean countedCall,
+  private Request(Op op, KthreadWork work, long nanos, long at, Ticket caller, boolean countedCall,
       CompletableFuture<Object> future, ActorRef<StatusReply<Object>> replyTo) {
     this.op = op;
     this.work = work;
     this.nanos = nanos;
-    this.deadline = op == Op.DESTROY_REPORT && nanos != Durations.NEVER ? System.nanoTime() + nanos : 0;
+    this.deadline = op == Op.DESTROY_REPORT && nanos != Durations.NEVER ? System.nanoTime() + nanos : at;
     this.caller = caller;
     this.countedCall = countedCall;
     this.future = future;

@@ -26,7 +26,10 @@ class Timer implements Runnable, DeadLetterSuppression, NoSerializationVerificat
   /** Actor-confined: the list of armed works. */
   Timer prev;
   Timer next;
-  /** Guarded by the {@link TimerThread}'s lock: the deadline (System.nanoTime), and where it is. */
+  /**
+   * The deadline (System.nanoTime), set when armed: by the worker actor, which may read it back; on the
+   * {@link TimerThread}, under its lock, as are the two fields below (where the timer is).
+   */
   long deadline;
   boolean inHeap;
   boolean cancelled;

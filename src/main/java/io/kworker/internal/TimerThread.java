@@ -47,16 +47,28 @@ final class TimerThread extends Timers implements Runnable {
 
   @Override
   void arm(Timer t, long delayNanos) {
-    long deadline = System.nanoTime() + Math.min(delayNanos, MAX_DELAY_NANOS);
+    armAt(t, System.nanoTime() + Math.min(delayNanos, MAX_DELAY_NANOS));
+  }
+
+  @Override
+  void arm(Timer t, long delayNanos, long at) {
+    if (at == 0) {
+      arm(t, delayNanos);
+    } else {
+      armAt(t, at);
+    }
+  }
+
+  private void armAt(Timer t, long deadline) {
     lock.lock();
     try {
+      t.deadline = deadline;
       if (shutdown) {
         return; // the actor system has terminated: no actor is left to tell
       }
       if (thread == null) {
         thread = start(); // first, so that if it throws nothing has changed
       }
-      t.deadline = deadline;
       t.inHeap = true;
       if (size == heap.length) {
         heap = Arrays.copyOf(heap, size + (size >> 1));

@@ -43,6 +43,14 @@ abstract class Timers {
   /** Actor: arms {@code t} to fire once, {@code delayNanos} (> 0) from now. */
   abstract void arm(Timer t, long delayNanos);
 
+  /**
+   * Actor: the same, for a delay whose end the caller reckoned already ({@code at}, System.nanoTime; 0 if
+   * not). These timers take the delay; the timer thread takes the instant, and reads no clock.
+   */
+  void arm(Timer t, long delayNanos, long at) {
+    arm(t, delayNanos);
+  }
+
   /** Actor: {@code t} will not fire (or its expiry message, if already sent, is dropped as stale). */
   abstract void cancel(Timer t);
 

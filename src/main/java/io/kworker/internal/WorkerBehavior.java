@@ -15,9 +15,11 @@ import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.WorkState;
 import io.kworker.WorkStatus;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -86,6 +88,9 @@ import org.slf4j.LoggerFactory;
  *   DESTROYING  a destroy was accepted and its barrier is in the lane: queueing calls fail
  *               (RejectedExecutionException), armed timers are gone, every other call is served; a
  *               later destroy joins this one (with its own deadline, if any).
+ *               An instance dropped on the worker's own account (disarmed here, discarded at a deadline
+ *               or in PostStop, an expiry dropped by a drain) or a queueing refused by DESTROYING or
+ *               later tells its work: {@link KthreadWork#dropped}.
  *   STOPPING    the barrier came out of the lane, or a destroy deadline passed (destroyReport): the actor
  *               stops after the message it is serving, and serves nothing more.
  *   STOPPED     PostStop has run (straight from OPEN if the parent stopped or the system terminated):
@@ -137,6 +142,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
   private List<Request> destroyers = List.of();
   /** Set when a destroy deadline passed: what the destroys with a deadline answer. */
   private DestroyReport destroyReport;
+  /** The armed works the destroy disarmed, for its reports. */
+  private List<Work> disarmed = List.of();
   /** Requests with an armed grace or deadline timer, to cancel them all if the actor stops. */
   private List<Request> timed = List.of();
 
@@ -283,6 +290,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     } else if (draining > 0) {
       LOG.info("Worker [{}] drops the expiry of work [{}]: the worker is draining", handle.logName(),
           w.logName());
+      w.notifyDropped(true, handle.logName());
     } else {
       dispatch(w);
     }
@@ -324,6 +332,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
       case QUEUEING:
         if (state >= DESTROYING) {
           r.fail(handle.refused(r, "is being destroyed"));
+          r.work.notifyDropped(false, handle.logName());
           return false;
         }
         return bind(r);
@@ -377,7 +386,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     if (r.nanos <= 0) {
       dispatch(w);
     } else {
-      arm(w, r.nanos);
+      arm(w, r.nanos, r.deadline);
     }
     r.succeed(Boolean.TRUE);
   }
@@ -394,7 +403,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     if (r.nanos <= 0) {
       dispatch(w);
     } else {
-      arm(w, r.nanos);
+      arm(w, r.nanos, r.deadline);
     }
     r.succeed(wasPending);
   }
@@ -516,7 +525,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     } else {
       state = running ? WorkState.RUNNING : WorkState.IDLE;
     }
-    r.succeed(new WorkStatus((Work) w, state, w.canceling, w.disabled));
+    Optional<Duration> expiresIn = w.timer == null ? Optional.empty()
+        : Optional.of(Duration.ofNanos(Math.max(0, w.timer.deadline - System.nanoTime())));
+    r.succeed(new WorkStatus((Work) w, state, w.canceling, w.disabled, expiresIn));
   }
 
   void flushWorker(Request r) {
@@ -553,11 +564,14 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
         LOG.warn("Worker [{}] is destroyed while {} delayed work(s) are armed: their timers are cancelled "
             + "and they will not run: {}", handle.logName(), n, armed.names());
       }
-      disarmAll();
+      disarmed = disarmAll();
       destroyBarrier = new Ticket(null, Ticket.WATCHED);
       parked.add(destroyBarrier);
       lane.push(destroyBarrier);
       state = DESTROYING;
+      for (Work w : disarmed) {
+        ((KthreadWork) w).notifyDropped(true, handle.logName());
+      }
     }
     if (deadline && r.nanos == 0) {
       onDestroyDeadline(r);
@@ -636,8 +650,11 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     }
     LOG.warn("Worker [{}] missed its destroy deadline: still running {}, discarded without running {}",
         handle.logName(), Names.firstFew(running), Names.firstFew(discarded));
-    destroyReport = new DestroyReport(false, running, discarded);
+    destroyReport = new DestroyReport(false, running, discarded, disarmed);
     state = STOPPING;
+    for (Work w : discarded) {
+      ((KthreadWork) w).notifyDropped(true, handle.logName());
+    }
   }
 
   /**
@@ -654,15 +671,16 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     // 2. The lane takes no ticket after the one it runs now; a dedicated thread ends after it.
     lane.close();
     // 3. Armed works are disarmed, one log line for all of them.
+    List<Work> dropped = List.of();
     if (armed.size() > 0) {
       LOG.warn("Worker [{}] stopped while {} delayed work(s) were armed: they will not run: {}",
           handle.logName(), armed.size(), armed.names());
-      disarmAll();
+      dropped = disarmAll();
     }
     // 4. Queued works are revoked (one log line), and the one the lane still runs, if any, is named.
     Set<Ticket> left = new LinkedHashSet<>();
     lane.unfinished(null, left);
-    List<Work> dropped = new ArrayList<>();
+    List<Work> revoked = new ArrayList<>();
     Ticket stillRunning = null;
     for (Ticket t : left) {
       if (t.work == null) {
@@ -670,14 +688,14 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
       }
       if (t.revoke()) {
         stats.cancelled();
-        dropped.add((Work) t.work);
+        revoked.add((Work) t.work);
       } else if (t.phase() == Ticket.RUNNING) {
         stillRunning = t; // claimed by the lane: it runs to its end
       }
     }
-    if (!dropped.isEmpty()) {
+    if (!revoked.isEmpty()) {
       LOG.warn("Worker [{}] stopped while {} work(s) were queued: they will not run: {}", handle.logName(),
-          dropped.size(), Names.firstFew(dropped));
+          revoked.size(), Names.firstFew(revoked));
     }
     // 5. No grace or deadline timer outlives the actor (waiters the lane took included).
     for (Request r : List.copyOf(timed)) {
@@ -686,8 +704,16 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     // 6. Done with the works' fields: from here on they may move to another worker, once the lane has
     //    returned too. The handle learns what the lane still runs, for the calls answered from now on.
     handle.markClosed(stillRunning);
-    // 7. The destroys: the report if their deadline passed, else when the lane has returned.
+    // 7. The works dropped here learn it, then the destroys: the report if their deadline passed, else
+    //    when the lane has returned.
+    for (Work w : dropped) {
+      ((KthreadWork) w).notifyDropped(true, handle.logName());
+    }
+    for (Work w : revoked) {
+      ((KthreadWork) w).notifyDropped(true, handle.logName());
+    }
     for (Request r : destroyers) {
+      r.disarmed = disarmed;
       if (r.op == Op.DESTROY_REPORT && destroyReport != null) {
         r.succeed(destroyReport); // the deadline passed: answer now, not when the stuck work returns
       } else {
@@ -705,10 +731,15 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     return this;
   }
 
-  private void disarmAll() {
+  /** Disarms every armed work; the works, in the order the list had them. */
+  private List<Work> disarmAll() {
+    List<Work> works = new ArrayList<>(armed.size());
     for (Timer tm = armed.first(); tm != null; tm = armed.first()) {
-      countCancelled(disarm((KthreadWork) tm.subject));
+      KthreadWork w = (KthreadWork) tm.subject;
+      countCancelled(disarm(w));
+      works.add((Work) w);
     }
+    return works;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -798,10 +829,11 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     return false;
   }
 
-  private void arm(KthreadWork w, long delayNanos) {
+  /** Arms {@code w} for {@code delayNanos}, or until {@code at} if the caller reckoned it (else 0). */
+  private void arm(KthreadWork w, long delayNanos, long at) {
     assert !pending(w) && w.canceling == 0 && w.disabled == 0 : "invariants 1 and 2: " + w;
     Timer tm = timers.newTimer(w, context.getSelf());
-    timers.arm(tm, delayNanos); // first: if it throws, nothing has changed
+    timers.arm(tm, delayNanos, at); // first: if it throws, nothing has changed
     w.timer = tm;
     armed.add(tm);
   }

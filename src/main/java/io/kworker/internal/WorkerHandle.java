@@ -1,11 +1,13 @@
 package io.kworker.internal;
 
+import akka.Done;
 import akka.actor.typed.ActorRef;
 import io.kworker.KWorker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,8 @@ public final class WorkerHandle {
   private volatile boolean refusalLogged;
   /** Completed by {@link #markClosed}: a call refused by the closing inbox waits for it. */
   private final CompletableFuture<Void> marked = new CompletableFuture<>();
+  /** Completed once the actor has stopped and the lane's thread runs nothing more. */
+  private final CompletableFuture<Done> terminated = new CompletableFuture<>();
 
   /** A handle with the default instrumentation (counters and MDC on, JMX auto, timings off). */
   public WorkerHandle(String name) {
@@ -96,6 +100,11 @@ public final class WorkerHandle {
     return ref;
   }
 
+  /** The façade's {@code whenTerminated}: a stage of its own for each caller, who cannot complete ours. */
+  public CompletionStage<Done> whenTerminated() {
+    return terminated.minimalCompletionStage();
+  }
+
   /** True once the actor has stopped and the lane has returned from its last work. */
   public boolean isClosed() {
     Lane l = lane;
@@ -113,16 +122,32 @@ public final class WorkerHandle {
   /** Façade entry point: one call, answered by the actor, or here if the worker is gone. */
   public CompletableFuture<Object> call(Op op, KthreadWork work, long nanos) {
     CompletableFuture<Object> future = new CompletableFuture<>();
+    send(op, work, nanos, 0, future);
+    return future;
+  }
+
+  /**
+   * A call nobody waits for the answer of (the executor's): no future to make and complete. A queueing
+   * the worker refuses tells the work ({@link KthreadWork#dropped}). A delay may come with the instant it
+   * ends ({@code at}, System.nanoTime; 0 if not), which the caller has reckoned already: the timer then
+   * expires at that instant. False if the worker was gone already.
+   */
+  public boolean tell(Op op, KthreadWork work, long nanos, long at) {
+    return send(op, work, nanos, at, null);
+  }
+
+  private boolean send(Op op, KthreadWork work, long nanos, long at, CompletableFuture<Object> future) {
     Lane lane = this.lane;
     Ticket caller = lane == null ? null : lane.runningOnCallerThread();
     if (caller != null) {
       caller.addCall();
     }
-    Request r = new Request(op, work, nanos, caller, future);
+    Request r = new Request(op, work, nanos, at, caller, future);
     if (!inbox.offer(r)) {
       answerClosed(r);
+      return false;
     }
-    return future;
+    return true;
   }
 
   void wake() {
@@ -181,11 +206,16 @@ public final class WorkerHandle {
     if (lastRun != null && l != null) {
       l.stopped().whenComplete((v, e) -> this.lastRun = null); // keep no work reachable after that
     }
+    (l == null ? marked : l.terminated()).whenComplete((v, e) -> terminated.complete(Done.getInstance()));
   }
 
   void failedToStart(Throwable cause) {
     LOG.error("Worker [{}] failed to start; every call on it completes as on a destroyed worker", logName,
         cause);
+    Lane l = lane;
+    if (l != null) {
+      l.close(); // started before the failure: its thread ends, and the worker terminates
+    }
     markClosed(null);
     inbox.close().forEach(this::answerClosed);
   }
@@ -211,6 +241,7 @@ public final class WorkerHandle {
     Op op = r.op;
     if (op.refusedWhenClosed()) {
       r.fail(refused(r, "is destroyed"));
+      r.work.notifyDropped(false, logName);
       return;
     }
     if (!closed) {
@@ -241,8 +272,9 @@ public final class WorkerHandle {
           r.succeed(value);
         } else if (op == Op.DESTROY_REPORT && r.nanos != Durations.NEVER) {
           io.kworker.DestroyReport late = running != null && running.phase() == Ticket.RUNNING
-              ? new io.kworker.DestroyReport(false, List.of((io.kworker.Work) running.work), List.of())
-              : io.kworker.DestroyReport.EMPTY;
+              ? new io.kworker.DestroyReport(false, List.of((io.kworker.Work) running.work), List.of(),
+                  r.disarmed)
+              : (io.kworker.DestroyReport) value;
           long left = Math.max(0, r.deadline - System.nanoTime());
           stopped.thenApply(v -> value)
               .completeOnTimeout(late, left, java.util.concurrent.TimeUnit.NANOSECONDS)

@@ -48,6 +48,11 @@ class ExamplesTest {
   }
 
   @Test
+  void executorSwitchNeverReadsAClosedConnectionAfterCancelSync() throws Exception {
+    ExecutorSwitch.main(new String[] {"10", "300"}); // rounds, read µs
+  }
+
+  @Test
   void aClusterWorkerIsCancelledFromAnotherNodeAndMovesWhenItsNodeLeaves() throws Exception {
     ClusterWorkers.main(new String[] {"200"}); // batch ms
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class InboxNepotismTest {
   private static Request call() {
-    return new Request(Op.QUEUE, null, 0, null, new CompletableFuture<>());
+    return new Request(Op.QUEUE, null, 0, 0, null, new CompletableFuture<>());
   }
 
   @Test

@@ -13,6 +13,7 @@ import akka.pattern.StatusReply;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kworker.KWorker;
+import io.kworker.KWorkerExecutor;
 import io.kworker.Work;
 import io.kworker.WorkStatus;
 import java.time.Duration;
@@ -118,6 +119,13 @@ public final class WorkerTestKit {
   /** A new worker of exactly this name (threads and MXBeans carry it), destroyed when the kit shuts down. */
   public KWorker namedWorker(String name) {
     return track(KWorker.create(testKit.system(), name));
+  }
+
+  /** A new executor with a worker of its own ({@link KWorkerExecutor#create}), destroyed when the kit shuts down. */
+  public KWorkerExecutor newExecutor(String prefix) {
+    KWorkerExecutor e = KWorkerExecutor.create(testKit.system(), unique(prefix));
+    track(e.worker());
+    return e;
   }
 
   private synchronized KWorker track(KWorker w) {
