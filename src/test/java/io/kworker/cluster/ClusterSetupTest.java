@@ -153,8 +153,13 @@ class ClusterSetupTest {
   void theShippedProductionConfigurationPassesTheChecksAndKeepsItsPromises() {
     var env = ConfigFactory.parseMap(Map.of("KW_KEYSTORE", "k.p12", "KW_TRUSTSTORE", "t.p12",
         "KW_KEYSTORE_PASSWORD", "p", "KW_KEY_PASSWORD", "p", "KW_TRUSTSTORE_PASSWORD", "p"));
-    var config = ConfigFactory.parseFile(new java.io.File("conf/cluster-production.conf"))
-        .withFallback(env).withFallback(ConfigFactory.defaultReference()).resolve();
+    var shipped = ConfigFactory.parseFile(new java.io.File("conf/cluster-production.conf")).withFallback(env);
+    // a key Akka does not know would be ignored without a word: each one it sets is in Akka's reference
+    var reference = ConfigFactory.defaultReference();
+    List<String> unknown = shipped.resolve().getConfig("akka").entrySet().stream().map(e -> "akka." + e.getKey())
+        .filter(key -> !reference.hasPathOrNull(key)).toList();
+    assertEquals(List.of(), unknown, "keys of conf/cluster-production.conf unknown to this Akka");
+    var config = shipped.withFallback(reference).resolve();
     io.kworker.cluster.internal.ClusterSettings.from(config);
     assertEquals("akka.cluster.sbr.SplitBrainResolverProvider", config.getString("akka.cluster.downing-provider-class"));
     assertTrue(config.getBoolean("akka.coordinated-shutdown.exit-jvm"));

@@ -21,7 +21,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,17 +81,21 @@ class CancelTest {
   void cancelTrueInterruptsTheRunBeforeItReturns() {
     KWorkerExecutor executor = kit.newExecutor("interrupt");
     AtomicReference<Thread> runner = new AtomicReference<>();
-    Semaphore end = new Semaphore(0);
+    AtomicBoolean end = new AtomicBoolean();
     KWorkerFuture<?> f = executor.submit(() -> {
       runner.set(Thread.currentThread());
-      end.acquireUninterruptibly(); // keeps the interrupt for the test to see
+      // spins, which keeps the interrupt for the test to see (a blocking wait would consume it)
+      long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(Await.LONG_SECONDS);
+      while (!end.get() && System.nanoTime() < bound) {
+        Thread.onSpinWait();
+      }
     });
     Await.until("running", () -> runner.get() != null);
     Thread thread = runner.get();
     assertFalse(thread.isInterrupted());
     assertTrue(f.cancel(true));
     assertTrue(thread.isInterrupted(), "interrupted by the time cancel(true) returned");
-    end.release();
+    end.set(true);
   }
 
   /** cancel(false) of a running task does not interrupt it; the run goes on to its end. */

@@ -3,6 +3,7 @@ package io.kworker.release;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -44,7 +45,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of a failing work with its MDC. One also runs on the module path, and kworker's sources must compile
  * against SLF4J 1.7.
  *
- * <p>How: a jar of {@code target/classes} and {@code pom.xml} are installed into a private local repository,
+ * <p>On kworker only: its snippets and logging lines are Akka's (kworker-pekko's are the same sources, and
+ * Pekko brings SLF4J 2 and the fixed Scala itself).
+ *
+ * <p>How: a jar of {@code target/classes}, the module's POM and its parent's are installed into a private local repository,
  * {@code target/consumers/repository}, whose remotes are this build's local repository (so a machine that
  * has built kworker resolves everything offline) and then Maven Central. The Maven that runs this build
  * builds the four projects in one run ({@code src/it/consumer}: the application and the POM template),
@@ -73,6 +77,9 @@ class ConsumerProjectsTest {
     PROJECTS_SNIPPETS.put("slf4j-2-kworker-last", List.of("logging-slf4j-2", "scala", "akka", "kworker"));
   }
 
+  /** The artifact this build makes, and its POM (the parent's is beside its folder). */
+  private static final String ARTIFACT = System.getProperty("kworker.artifact", "kworker");
+  private static final Path POM = Path.of(System.getProperty("kworker.pom", "akka/pom.xml"));
   private static final String MODULE_PATH_RUN = "slf4j-2-kworker-first on the module path";
   private static Map<String, String> snippets;
   private static String version;
@@ -80,6 +87,7 @@ class ConsumerProjectsTest {
 
   @BeforeAll
   static void buildTheProjectsAndStartTheApplications() throws Exception {
+    assumeTrue(ARTIFACT.equals("kworker"), "the consumer projects are kworker's, not " + ARTIFACT + "'s");
     snippets = readmeSnippets();
     version = System.getProperty("kworker.version", pomVersion());
     assertTrue(snippets.get("kworker").contains("<version>" + version + "</version>"),
@@ -212,7 +220,7 @@ class ConsumerProjectsTest {
   private static String pomVersion() {
     try {
       Matcher m = Pattern.compile(
-          "<artifactId>kworker</artifactId>\\s*(?:<!--.*?-->\\s*)*<version>(.*?)</version>", Pattern.DOTALL)
+          "<artifactId>kworker-parent</artifactId>\\s*(?:<!--.*?-->\\s*)*<version>(.*?)</version>", Pattern.DOTALL)
           .matcher(Files.readString(Path.of("pom.xml")));
       return m.find() ? m.group(1) : "";
     } catch (IOException e) {
@@ -228,15 +236,13 @@ class ConsumerProjectsTest {
     return m.group(1);
   }
 
-  /** This build's classes and pom.xml, as a release would publish them, into the private repository. */
+  /** This build's classes and POMs, as a release would publish them, into the private repository. */
   private static void installKworker() throws IOException {
-    Path dir = Files.createDirectories(REPOSITORY.resolve("io/kworker/kworker/" + version));
-    try (Stream<Path> old = Files.list(dir)) {
-      for (Path p : old.collect(Collectors.toList())) {
-        Files.delete(p); // _remote.repositories too: the files below are installed here, not downloaded
-      }
-    }
-    Files.copy(Path.of("pom.xml"), dir.resolve("kworker-" + version + ".pom"));
+    Path parent = freshFolder("kworker-parent");
+    Files.copy(POM.toAbsolutePath().getParent().resolveSibling("pom.xml"),
+        parent.resolve("kworker-parent-" + version + ".pom"));
+    Path dir = freshFolder("kworker");
+    Files.copy(POM, dir.resolve("kworker-" + version + ".pom"));
     Path classes = Path.of("target/classes");
     try (OutputStream out = Files.newOutputStream(dir.resolve("kworker-" + version + ".jar"));
         JarOutputStream jar = new JarOutputStream(out);
@@ -247,6 +253,17 @@ class ConsumerProjectsTest {
         jar.closeEntry();
       }
     }
+  }
+
+  /** The repository folder of io.kworker:{@code artifactId} at this version, emptied. */
+  private static Path freshFolder(String artifactId) throws IOException {
+    Path dir = Files.createDirectories(REPOSITORY.resolve("io/kworker/" + artifactId + "/" + version));
+    try (Stream<Path> old = Files.list(dir)) {
+      for (Path p : old.collect(Collectors.toList())) {
+        Files.delete(p); // _remote.repositories too: the files below are installed here, not downloaded
+      }
+    }
+    return dir;
   }
 
   private static void writeProjects() throws IOException {
