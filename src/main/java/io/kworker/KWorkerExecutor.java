@@ -58,10 +58,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       drops (armed, or queued when its actor stops), every periodic task, and every task submitted
  *       while it is being destroyed completes cancelled. A submission once the worker is gone throws
  *       {@link RejectedExecutionException}, and the executor counts as shut down.
- *   <li><b>getDelay.</b> The time left until the trigger time this executor asked the worker to arm the
- *       task at; the worker's timer expires at that time, at most one call's transit later
- *       ({@link KWorker#status} gives the worker's own {@link WorkStatus#expiresIn()}). A task submitted
- *       without a delay has a delay of zero.
+ *   <li><b>getDelay.</b> The time left until the task's trigger time, the very time the worker's timer
+ *       is armed for. A task submitted without a delay has a delay of zero, not a growing negative one.
  *   <li><b>Waiting on the worker from its own tasks.</b> {@link KWorkerFuture#cancelSync()} of the task
  *       that calls it fails at once instead of waiting for itself; {@code Future.get()} of a task queued
  *       behind the caller, on the one thread, waits forever, as on STPE(1).

@@ -19,10 +19,9 @@ import java.util.concurrent.RunnableScheduledFuture;
 public interface KWorkerFuture<V> extends RunnableScheduledFuture<V> {
 
   /**
-   * Cancels the task, as {@code cancel(false)} does, and completes once no run of it is in progress on
-   * the worker: at once if it is not running, else when the run returns. A periodic task that re-arms
-   * itself meanwhile is refused, so that after completion it neither runs nor is armed. Never
-   * interrupts.
+   * Cancels the task, as {@code cancel(false)} does, and completes once no run of it is in progress: at
+   * once if it is not running, else when the run returns. A cancelled periodic task arms no next run,
+   * so once the stage completes the task never runs again. Never interrupts.
    *
    * <p>Called from inside this task's own run, the stage fails at once with an
    * {@link IllegalStateException}: it could only complete after the caller returns.
