@@ -122,7 +122,7 @@ public final class ClusterWorkers {
         akka.actor { provider = cluster, serialize-messages = on }
         akka.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
         akka.cluster {
-          min-nr-of-members = 3
+          min-nr-of-members = 2   # the smallest cluster it runs with: the hosting node leaves
           jmx.multi-mbeans-in-same-jvm = on
           downing-provider-class = "akka.cluster.sbr.SplitBrainResolverProvider"
         }
