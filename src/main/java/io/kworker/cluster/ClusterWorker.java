@@ -17,6 +17,11 @@ import java.util.concurrent.CompletionStage;
  * {@link java.util.concurrent.TimeoutException} whose message says "outcome unknown": the call may or
  * may not have taken effect, and it never turns into {@code true} or {@code false}.
  *
+ * <p>As with the local worker, non-async dependent actions ({@code thenApply}, {@code whenComplete}, ...)
+ * run on the thread that completes the stage: an Akka thread of the calling node, the one that delivers
+ * the answer (or the scheduler's, on a timeout). Use the {@code *Async} variants for anything slow or
+ * blocking.
+ *
  * <p>v1 keeps the worker's state in memory on its hosting node: a crash of that node loses its pending
  * and armed works; a graceful leave runs the ready ones and reports the armed ones as lost (see the
  * README, "Across a cluster"). After {@link #destroy()} completes, a later call creates a fresh, empty

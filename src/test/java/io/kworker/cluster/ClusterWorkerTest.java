@@ -3,7 +3,6 @@ package io.kworker.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,6 +102,21 @@ class ClusterWorkerTest {
     Await.result(fromA.flush("hello"));
     assertTrue(events.contains("run:hello@1:Greeting[to=Ada, times=3]"), events.toString());
     assertEquals(WorkState.IDLE, Await.result(nodes.workers(2).worker(name).state("hello")));
+  }
+
+  @Test
+  void aDependentActionRunsOnTheAkkaThreadThatDeliversTheAnswer() {
+    String name = workerOnB();
+    Gate gate = gate(name);
+    ClusterWorker fromA = nodes.workers(0).worker(name);
+    assertTrue(Await.result(fromA.queue(WorkSpec.of("held", "block", name))));
+    gate.awaitEntered();
+    CompletableFuture<String> thread = new CompletableFuture<>();
+    fromA.flush("held").whenComplete((v, e) -> thread.complete(Thread.currentThread().getName()));
+    gate.open(); // the flush answers after this: its callback was attached before
+    String t = Await.result(thread);
+    // not a thread of its own per answer, which cost as much as the network (docs/performance.md)
+    assertTrue(t.startsWith(ClusterNodes.SYSTEM + "-"), t);
   }
 
   @Test
@@ -255,10 +269,10 @@ class ClusterWorkerTest {
     assertFalse(Await.result(w.modDelayed(d, Duration.ofHours(2)))); // was idle
     assertTrue(Await.result(w.cancelSync("d")));
     assertFalse(Await.result(w.cancel("d")));
-    assertTrue(Await.result(w.modDelayed(d, Duration.ZERO)) == Boolean.FALSE);
+    assertFalse(Await.result(w.modDelayed(d, Duration.ZERO))); // was idle: queued at the tail
     Await.result(w.flush("d"));
     assertEquals(1, runs.get(name + "/d").get());
-    assertNotEquals(null, w.name());
+    assertEquals(name, w.name());
   }
 
   @Test

@@ -141,7 +141,10 @@ public final class RemoteWorker implements ClusterWorker {
   private <T> CompletionStage<T> ask(String call, Duration timeout,
       akka.japi.function.Function<ActorRef<Msg.Reply>, Msg> message, Function<Msg.Reply, T> value) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    ref.<Msg.Reply>ask(message, timeout).whenComplete((reply, e) -> {
+    // Akka's stage (Scala's converter) runs even a non-async callback on CompletableFuture's default
+    // executor: a hop to the common pool, or, with 2 CPUs or fewer, a new thread per answer, which cost as
+    // much as the network. Ours runs on the thread that completes the ask, as the core's stages do.
+    ref.<Msg.Reply>ask(message, timeout).whenCompleteAsync((reply, e) -> {
       if (e != null) {
         Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         result.completeExceptionally(t instanceof TimeoutException
@@ -152,7 +155,7 @@ public final class RemoteWorker implements ClusterWorker {
       } else {
         result.completeExceptionally(exception(reply));
       }
-    });
+    }, Runnable::run);
     return result;
   }
 
