@@ -188,6 +188,14 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
   // per actor, which is a sixth of an idle worker.
   @Override
   public Behavior<Object> receive(TypedActorContext<Object> ctx, Object m) {
+    try {
+      return receive(m);
+    } finally {
+      lane.submitDue(); // the lane's thread wakes after this message's answers
+    }
+  }
+
+  private Behavior<Object> receive(Object m) {
     if (m == Wake.INSTANCE) {
       onWake();
     } else if (m instanceof Timer tm) {
