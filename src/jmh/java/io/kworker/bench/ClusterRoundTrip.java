@@ -41,7 +41,10 @@ import java.util.stream.StreamSupport;
  *       against {@code raw_deferredReply_fromRelease}: the echo entity keeps an ask's {@code replyTo} and
  *       answers it when a thread of node B tells it to (after the same 20 µs), measured from that tell.
  * </ul>
- * Scenarios are interleaved in a random order in each round; the figures are medians over rounds of each
+ * With {@code -Dbench.host=0} (in {@code -Dbench.jvm}), the worker and the echo entity are on the caller's
+ * own node A: the same paths without the network.
+ *
+ * <p>Scenarios are interleaved in a random order in each round; the figures are medians over rounds of each
  * round's p50 (and p99).
  *
  * <p>Run: {@code mvn -B -Pjmh test-compile exec:exec@bench -Dbench.main=io.kworker.bench.ClusterRoundTrip -Dbench.args='5 2000 docs/results/cluster.json'}
@@ -126,18 +129,19 @@ public final class ClusterRoundTrip {
     }
     Thread.sleep(2000); // let every region register before the first shard is allocated
     ActorSystem<Void> a = nodes.get(0);
+    int host = Integer.getInteger("bench.host", 1);
     ClusterWorker worker = null;
     for (int i = 0; worker == null; i++) {
       ClusterWorker w = ClusterKWorkers.get(a).worker("bench-" + i);
       Bench.join(w.queue(WorkSpec.of("where", "where", null)));
       Bench.join(w.flush());
-      worker = workerHost.get("bench-" + i) == 1 ? w : null;
+      worker = workerHost.get("bench-" + i) == host ? w : null;
     }
     String echoId = null;
     for (int i = 0; echoId == null; i++) {
       EntityRef<Echo> e = ClusterSharding.get(a).entityRefFor(ECHO, "echo-" + i);
       Bench.join(e.<Integer>askWithStatus(r -> new Ping(0, r), Duration.ofSeconds(10)));
-      echoId = echoHost.get("echo-" + i) == 1 ? "echo-" + i : null;
+      echoId = echoHost.get("echo-" + i) == host ? "echo-" + i : null;
     }
     EntityRef<Echo> echo = ClusterSharding.get(a).entityRefFor(ECHO, echoId);
     ActorRef<Echo> echoOnB = echoRefs.get(echoId);
