@@ -47,7 +47,7 @@ import java.util.stream.StreamSupport;
  * <p>Scenarios are interleaved in a random order in each round; the figures are medians over rounds of each
  * round's p50 (and p99).
  *
- * <p>Run: {@code mvn -B -Pjmh test-compile exec:exec@bench -Dbench.main=io.kworker.bench.ClusterRoundTrip -Dbench.args='5 2000 docs/results/cluster.json'}
+ * <p>Run: {@code mvn -B -Pjmh test-compile exec:exec@bench -Dbench.main=io.kworker.bench.ClusterRoundTrip -Dbench.args='15 1000 docs/results/cluster/cluster-remote-1.json'}
  */
 public final class ClusterRoundTrip {
   /** The echo entity's messages, bound to Akka's jackson-cbor serializer. */
