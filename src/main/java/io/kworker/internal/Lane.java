@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -334,8 +335,9 @@ final class Lane implements Runnable {
       DRAINING.set(this);
     }
     boolean done = false;
+    Map<String, String> outerMdc = null;
     try {
-      mdc.enter();
+      outerMdc = mdc.enter();
       runBatch();
       done = true;
     } catch (Throwable e) {
@@ -345,7 +347,7 @@ final class Lane implements Runnable {
         DRAINING.remove();
       }
       try {
-        mdc.exit();
+        mdc.exit(outerMdc); // not the field: the next batch may have entered already
       } catch (Throwable e) {
         trouble(BATCH_LOOP, null, e);
       }

@@ -24,7 +24,7 @@ final class MdcGuard {
   private final boolean names;
   private final String worker;
   private final boolean fast;
-  /** The MDC the batch found, or null if it was empty. */
+  /** The MDC the current batch found, or null if it was empty; for {@link #after}, on the batch's thread. */
   private Map<String, String> outer;
   /** The work's name last put, for the check after it. */
   private String work;
@@ -44,20 +44,26 @@ final class MdcGuard {
     this.fast = fast;
   }
 
-  /** At the start of a batch. */
-  void enter() {
+  /**
+   * At the start of a batch; returns what {@link #exit} restores. The batch's thread keeps it: on a
+   * shared dispatcher the next batch may start on another thread, and enter here, before this one exits.
+   */
+  Map<String, String> enter() {
+    Map<String, String> found;
     if (fast) {
       Map<String, String> map = LOGBACK.get(); // no copy unless there is something to keep
-      outer = map == null || map.isEmpty() ? null : Map.copyOf(map);
+      found = map == null || map.isEmpty() ? null : Map.copyOf(map);
     } else {
-      outer = MDC.getCopyOfContextMap();
-      if (outer != null && outer.isEmpty()) {
-        outer = null;
+      found = MDC.getCopyOfContextMap();
+      if (found != null && found.isEmpty()) {
+        found = null;
       }
     }
+    outer = found;
     if (names) {
       MDC.put(Instrumentation.MDC_WORKER, worker);
     }
+    return found;
   }
 
   /** Before a work runs. */
@@ -89,10 +95,11 @@ final class MdcGuard {
   }
 
   /**
-   * At the end of a batch: the thread's MDC as it was. After {@link #after} only this batch's names are
-   * left, and removing them (rather than clearing) lets Logback keep its map for the next batch.
+   * At the end of a batch: the thread's MDC as it was, {@code outer} being what its {@link #enter}
+   * returned. After {@link #after} only this batch's names are left, and removing them (rather than
+   * clearing) lets Logback keep its map for the next batch.
    */
-  void exit() {
+  void exit(Map<String, String> outer) {
     if (outer != null) {
       MDC.setContextMap(outer);
     } else if (names) {

@@ -34,7 +34,7 @@ class MdcGuardTest {
       MDC.put("request", "r-1");
     }
     MdcGuard guard = new MdcGuard(names, "w", fast);
-    guard.enter();
+    Map<String, String> found = guard.enter();
     guard.before("first");
     if (names) {
       assertEquals("w", MDC.get(Instrumentation.MDC_WORKER));
@@ -49,8 +49,33 @@ class MdcGuardTest {
     assertEquals(names ? "second" : null, MDC.get(Instrumentation.MDC_WORK));
     assertEquals(outer ? "r-1" : null, MDC.get("request"), "the thread's own MDC while works run");
     guard.after();
-    guard.exit();
+    guard.exit(found);
     Map<String, String> left = MDC.getCopyOfContextMap();
     assertEquals(outer ? Map.of("request", "r-1") : Map.of(), left == null ? Map.of() : left);
+  }
+
+  /**
+   * On a shared dispatcher the next batch can start on another thread, and enter, before the previous
+   * one exits: each batch's exit restores its own thread's MDC, not the one the later batch found.
+   */
+  @ParameterizedTest(name = "fast={0}")
+  @CsvSource({"true", "false"})
+  void aBatchRestoresItsOwnThreadsMdcWhenTheNextOneEnteredElsewhereFirst(boolean fast) throws Exception {
+    MdcGuard guard = new MdcGuard(true, "w", fast);
+    MDC.put("request", "r-1");
+    Map<String, String> found = guard.enter();
+    guard.before("a");
+    guard.after();
+    Thread next = new Thread(() -> { // the next batch, on another dispatcher thread
+      MDC.put("other", "o-2");
+      Map<String, String> itsOwn = guard.enter();
+      guard.before("b");
+      guard.after();
+      guard.exit(itsOwn);
+    });
+    next.start();
+    next.join(10_000);
+    guard.exit(found);
+    assertEquals(Map.of("request", "r-1"), MDC.getCopyOfContextMap());
   }
 }
