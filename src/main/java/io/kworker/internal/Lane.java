@@ -74,9 +74,9 @@ final class Lane implements Runnable {
   /** Actor side: the tail was revoked, so the next push unlinks it. */
   private boolean tailRevoked;
   /**
-   * Actor side: a push of the current message won the batch; {@link #submitDue} submits it once the
-   * message's answers are out, so that a caller's wake-up does not queue behind the kthread's (an unpark
-   * is a system call: on 2 cores it cost a remote queue a third of an echo's round trip).
+   * Actor side: a push won the batch; {@link #submitDue} submits it once the answers of the call that
+   * pushed are out, so that the caller's wake-up does not queue behind the lane's thread (an unpark, a
+   * thread start or a task submission: on 2 cores it cost a remote queue a third of an echo's round trip).
    */
   private boolean submitDue;
   /** Lane side: the last ticket taken (initially a stub); published for {@link #unfinished}. */
@@ -85,7 +85,7 @@ final class Lane implements Runnable {
   private Ticket current;
   /** The thread of the batch in progress, or null. */
   private volatile Thread runner;
-  /** 1 while a batch is submitted or running. */
+  /** 1 while a batch is due ({@link #submitDue}), submitted or running. */
   private volatile int scheduled;
   private volatile boolean closed;
   /**
@@ -123,7 +123,11 @@ final class Lane implements Runnable {
         : stopped;
   }
 
-  /** Actor: appends an instance (or a barrier) at the tail. */
+  /**
+   * Actor: appends an instance (or a barrier) at the tail. The actor must call {@link #submitDue} after
+   * the push's call is answered (WorkerBehavior does after every call it serves and every message), or
+   * a lane that was idle never starts.
+   */
   void push(Ticket t) {
     assert t.next() == null && t.prev == null : "pushed twice: " + t;
     Ticket last = tail;
@@ -139,11 +143,16 @@ final class Lane implements Runnable {
     }
   }
 
-  /** Actor: at the end of each message, submits the batch a push of that message won, if any. */
+  /** Actor: submits the batch a push won, if any. */
   void submitDue() {
     if (submitDue) {
       submitDue = false;
-      submit();
+      try {
+        submit();
+      } catch (Throwable e) {
+        scheduled = 0; // nothing runs: close() must still complete `stopped`, and a later push retries
+        throw e;
+      }
     }
   }
 
@@ -189,7 +198,10 @@ final class Lane implements Runnable {
   /** Actor: stops taking tickets after the one running now, and lets a dedicated thread end. */
   void close() {
     closed = true;
-    if (SCHEDULED.compareAndSet(this, 0, 1)) {
+    if (submitDue) { // a push won the batch but it was never submitted: none is in progress
+      submitDue = false;
+      stopped.complete(null);
+    } else if (SCHEDULED.compareAndSet(this, 0, 1)) {
       stopped.complete(null); // no batch in progress; one that is will complete it on its way out
     }
     if (executor instanceof DedicatedThread thread) {

@@ -191,7 +191,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     try {
       return receive(m);
     } finally {
-      lane.submitDue(); // the lane's thread wakes after this message's answers
+      lane.submitDue(); // the lane's thread wakes after this message's answers (Lane.push)
     }
   }
 
@@ -230,6 +230,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
         continue;
       }
       serve(e);
+      lane.submitDue(); // this call is answered: the lane need not wait for the rest of the batch
       if (state == STOPPING) {
         return; // the destroy barrier came out of the lane
       }
