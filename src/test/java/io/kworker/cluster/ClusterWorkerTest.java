@@ -88,6 +88,14 @@ class ClusterWorkerTest {
     return nodes.nameOn(1, "w" + names.incrementAndGet());
   }
 
+  /** Queues work {@code id} of handler "block" on worker {@code name} from {@code caller}; returns once it runs. */
+  private static Gate running(ClusterWorker caller, String name, String id) {
+    Gate gate = gate(name);
+    assertTrue(Await.result(caller.queue(WorkSpec.of(id, "block", name))));
+    gate.awaitEntered();
+    return gate;
+  }
+
   private static Gate gate(String name) {
     Gate g = new Gate();
     gates.put(name, g);
@@ -107,10 +115,8 @@ class ClusterWorkerTest {
   @Test
   void aDependentActionRunsOnTheAkkaThreadThatDeliversTheAnswer() {
     String name = workerOnB();
-    Gate gate = gate(name);
     ClusterWorker fromA = nodes.workers(0).worker(name);
-    assertTrue(Await.result(fromA.queue(WorkSpec.of("held", "block", name))));
-    gate.awaitEntered();
+    Gate gate = running(fromA, name, "held");
     CompletableFuture<String> thread = new CompletableFuture<>();
     fromA.flush("held").whenComplete((v, e) -> thread.complete(Thread.currentThread().getName()));
     gate.open(); // the flush answers after this: its callback was attached before
@@ -122,11 +128,9 @@ class ClusterWorkerTest {
   @Test
   void cancelSyncFromAThirdNodeAnswersOnlyAfterTheRunReturns() {
     String name = workerOnB();
-    Gate gate = gate(name);
     ClusterWorker fromA = nodes.workers(0).worker(name);
     ClusterWorker fromC = nodes.workers(2).worker(name);
-    assertTrue(Await.result(fromA.queue(WorkSpec.of("long", "block", name))));
-    gate.awaitEntered();
+    Gate gate = running(fromA, name, "long");
     CompletableFuture<Boolean> cancel = fromC.cancelSync("long").toCompletableFuture()
         .whenComplete((v, e) -> events.add("answer:cancelSync " + name + "=" + v));
     // calls from one node arrive in order: this queue comes after the cancelSync, which still waits
@@ -188,9 +192,7 @@ class ClusterWorkerTest {
   void aSecondUseOfAWorkIdWithAnotherHandlerIsRefusedAndQueuesNothing() {
     String name = workerOnB();
     ClusterWorker fromA = nodes.workers(0).worker(name);
-    Gate gate = gate(name);
-    assertTrue(Await.result(fromA.queue(WorkSpec.of("hold", "block", name))));
-    gate.awaitEntered(); // "job" queued behind it stays pending
+    Gate gate = running(fromA, name, "hold"); // "job" queued behind it stays pending
     assertTrue(Await.result(fromA.queue(WorkSpec.of("job", "count", null))));
     Throwable e = Await.failure(nodes.workers(2).worker(name).queue(WorkSpec.of("job", "greet", null)));
     assertInstanceOf(WorkBindingException.class, e);
@@ -206,10 +208,8 @@ class ClusterWorkerTest {
   @Test
   void aTimeoutIsNeverSuccessItSaysOutcomeUnknown() {
     String name = workerOnB();
-    Gate gate = gate(name);
     ClusterWorker fromC = nodes.workers(2).worker(name);
-    assertTrue(Await.result(fromC.queue(WorkSpec.of("slow", "block", name))));
-    gate.awaitEntered();
+    Gate gate = running(fromC, name, "slow");
     Throwable e = Await.failure(fromC.cancelSync("slow", Duration.ofMillis(300)));
     assertInstanceOf(TimeoutException.class, e);
     assertTrue(e.getMessage().contains("outcome unknown"), e.getMessage());
