@@ -61,7 +61,7 @@ public abstract class KthreadWork {
    * The worker will not run an instance of this work, on its own account rather than on a cancel or
    * disable of this work: destroy cancelled its timer or (past its deadline) discarded its queued
    * instance, the worker actor stopped with it armed or queued, a drain dropped its expiry, or a queueing
-   * of it was refused because the worker is being destroyed or is gone. Called once per instance, on the
+   * of it was refused because the worker is being destroyed or is gone, or drains (from outside its works). Called once per instance, on the
    * worker actor's thread or on the refused caller's; it must be quick. Does nothing by default.
    *
    * @param accepted true for an instance the worker had armed or queued; false for a refused queueing

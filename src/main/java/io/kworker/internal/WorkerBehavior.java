@@ -764,6 +764,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     }
     LOG.info("Worker [{}] is draining: {} of work [{}] from outside its works is refused", handle.logName(),
         opName(r), r.work.logName());
+    if (!pending(r.work)) { // a refused mod leaves a pending instance as it was
+      r.work.notifyDropped(false, handle.logName());
+    }
     return true;
   }
 

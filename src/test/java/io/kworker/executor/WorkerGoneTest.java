@@ -65,6 +65,24 @@ class WorkerGoneTest {
     assertTrue(e.getMessage().contains(executor.worker().name()), e.getMessage());
   }
 
+  /**
+   * The worker drained behind the executor's back: a task submitted from outside meanwhile is refused by
+   * the drain (the kernel's rule) and completes cancelled; once the drain is over the executor runs tasks.
+   */
+  @Test
+  void aTaskTheWorkersDrainRefusesIsCancelled() throws Exception {
+    KWorkerExecutor executor = kit.newExecutor("drained");
+    Gate gate = Tasks.busy(executor);
+    var drained = executor.worker().drain();
+    Await.until("the drain is accepted", () -> !result(executor.worker().queue(io.kworker.Work.of("probe", () -> { }))));
+    assertCancelled(executor.submit(() -> "refused"));
+    assertCancelled(executor.schedule(() -> "refused", 0, TimeUnit.NANOSECONDS));
+    assertCancelled(executor.schedule(() -> "refused", 1, TimeUnit.HOURS));
+    gate.open();
+    result(drained);
+    assertEquals("after", executor.submit(() -> "after").get(Await.LONG_SECONDS, TimeUnit.SECONDS));
+  }
+
   /** A periodic task running when its worker is destroyed tries to re-arm, is refused, and is cancelled. */
   @Test
   void aRunningPeriodicTaskIsCancelledWhenItsReArmIsRefused() throws Exception {
