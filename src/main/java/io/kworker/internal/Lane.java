@@ -459,7 +459,7 @@ final class Lane implements Runnable {
     current = t;
     long start = 0;
     try {
-      mdc.before(work.logName());
+      mdc.before(work);
       if (timings) {
         start = System.nanoTime();
       }

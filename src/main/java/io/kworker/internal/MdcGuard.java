@@ -67,10 +67,10 @@ final class MdcGuard {
   }
 
   /** Before a work runs. */
-  void before(String workName) {
-    if (names) {
-      work = workName;
-      MDC.put(Instrumentation.MDC_WORK, workName);
+  void before(KthreadWork w) {
+    if (names) { // its log name is made only when it goes into the MDC
+      work = w.logName();
+      MDC.put(Instrumentation.MDC_WORK, work);
     }
   }
 

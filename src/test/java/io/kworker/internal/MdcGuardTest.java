@@ -15,6 +15,10 @@ import org.slf4j.MDC;
  * and the thread's MDC is as it was once the drain hands it back.
  */
 class MdcGuardTest {
+  private static KthreadWork work(String name) {
+    return (KthreadWork) io.kworker.Work.of(name, () -> { });
+  }
+
   @AfterEach
   void clear() {
     MDC.clear();
@@ -35,7 +39,7 @@ class MdcGuardTest {
     }
     MdcGuard guard = new MdcGuard(names, "w", fast);
     Map<String, String> found = guard.enter();
-    guard.before("first");
+    guard.before(work("first"));
     if (names) {
       assertEquals("w", MDC.get(Instrumentation.MDC_WORKER));
       assertEquals("first", MDC.get(Instrumentation.MDC_WORK));
@@ -43,7 +47,7 @@ class MdcGuardTest {
     MDC.put("user.key", "leaks?");
     MDC.put(Instrumentation.MDC_WORKER, "overwritten by the work");
     guard.after();
-    guard.before("second");
+    guard.before(work("second"));
     assertNull(MDC.get("user.key"), "a key the first work put reached the second");
     assertEquals(names ? "w" : null, MDC.get(Instrumentation.MDC_WORKER));
     assertEquals(names ? "second" : null, MDC.get(Instrumentation.MDC_WORK));
@@ -64,17 +68,18 @@ class MdcGuardTest {
     MdcGuard guard = new MdcGuard(true, "w", fast);
     MDC.put("request", "r-1");
     Map<String, String> found = guard.enter();
-    guard.before("a");
+    guard.before(work("a"));
     guard.after();
     Thread next = new Thread(() -> { // the next batch, on another dispatcher thread
       MDC.put("other", "o-2");
       Map<String, String> itsOwn = guard.enter();
-      guard.before("b");
+      guard.before(work("b"));
       guard.after();
       guard.exit(itsOwn);
     });
     next.start();
     next.join(10_000);
+    org.junit.jupiter.api.Assertions.assertFalse(next.isAlive(), "the other batch did not end");
     guard.exit(found);
     assertEquals(Map.of("request", "r-1"), MDC.getCopyOfContextMap());
   }
