@@ -273,6 +273,32 @@ class CancelTest {
     assertTrue(gate.interrupted());
   }
 
+  /**
+   * cancel and cancelSync called from inside a task (the worker's own thread, a call of its run) take
+   * out a task queued behind it and an armed one: true, cancelled, never run.
+   */
+  @Test
+  void cancelAndCancelSyncFromInsideATaskTakeOutOtherTasks() throws Exception {
+    KWorkerExecutor executor = kit.newExecutor("inside");
+    Gate gate = Tasks.busy(executor);
+    AtomicInteger runs = new AtomicInteger();
+    CompletableFuture<List<KWorkerFuture<?>>> victims = new CompletableFuture<>();
+    KWorkerFuture<List<Boolean>> canceller = executor.submit(() -> {
+      List<KWorkerFuture<?>> v = Await.result(victims);
+      return List.of(v.get(0).cancel(false), Await.result(v.get(1).cancelSync()),
+          Await.result(v.get(2).cancelSync(Duration.ZERO)));
+    });
+    List<KWorkerFuture<?>> v = List.of(executor.submit(runs::incrementAndGet),
+        executor.schedule(runs::incrementAndGet, 1, TimeUnit.HOURS),
+        executor.schedule(runs::incrementAndGet, Long.MAX_VALUE, TimeUnit.DAYS));
+    victims.complete(v);
+    gate.open();
+    assertEquals(List.of(true, true, true), canceller.get(Await.LONG_SECONDS, TimeUnit.SECONDS));
+    result(executor.worker().flush());
+    assertEquals(0, runs.get());
+    v.forEach(f -> assertTrue(f.isCancelled()));
+  }
+
   /** cancelSync of the task that calls it fails at once (it would wait for itself) and cancels nothing. */
   @Test
   void cancelSyncFromItsOwnRunFailsAtOnce() throws Exception {

@@ -15,6 +15,7 @@ import io.kworker.testing.Await;
 import io.kworker.testing.ExpectedLogs;
 import io.kworker.testing.Gate;
 import io.kworker.testing.WorkerTestKit;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -106,7 +107,10 @@ class PeriodicTaskTest {
     result(executor.worker().flush());
     assertEquals(1, runs.get(), "no catch-up at a fixed delay");
     assertTrue(f.getDelay(TimeUnit.MILLISECONDS) <= PERIOD_MS, "at most one delay from now");
-    kit.timePasses(PERIOD_MS);
+    kit.timePasses(PERIOD_MS - 1);
+    result(executor.worker().flush());
+    assertEquals(1, runs.get(), "ran before a full delay after the first run's end");
+    kit.timePasses(1);
     Await.until("second run", () -> runs.get() == 2);
   }
 
@@ -173,5 +177,25 @@ class PeriodicTaskTest {
     while (System.nanoTime() - nanoTime < 0) {
       Thread.onSpinWait();
     }
+  }
+
+  /** A period too long to add to the clock (either kind) re-arms as "never": one run, then armed for good. */
+  @Test
+  void aHugePeriodRunsOnceAndStaysArmed() {
+    KWorkerExecutor executor = kit.newExecutor("huge-period");
+    AtomicInteger rate = new AtomicInteger();
+    AtomicInteger delay = new AtomicInteger();
+    List<KWorkerFuture<?>> periodic = List.of(
+        executor.scheduleAtFixedRate(rate::incrementAndGet, 0, Long.MAX_VALUE, TimeUnit.DAYS),
+        executor.scheduleWithFixedDelay(delay::incrementAndGet, 0, Long.MAX_VALUE, TimeUnit.DAYS));
+    for (KWorkerFuture<?> f : periodic) {
+      Await.until("armed after its first run", () -> Tasks.state(executor, f) == WorkState.ARMED);
+      assertTrue(f.getDelay(TimeUnit.DAYS) > 365L * 100, "more than a century: " + f.getDelay(TimeUnit.DAYS));
+    }
+    kit.timePasses(java.time.Duration.ofDays(365).toMillis());
+    result(executor.worker().flush());
+    assertEquals(1, rate.get());
+    assertEquals(1, delay.get());
+    periodic.forEach(f -> assertFalse(f.isDone()));
   }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -121,6 +122,8 @@ class SubmitTest {
     assertEquals(List.of(false, false, false, false, false, true, true), periodic);
     gate.open();
     futures.forEach(f -> assertInstanceOf(KWorkerFuture.class, f));
+    ScheduledExecutorService asJuc = executor; // code switched in one line sees the j.u.c. types
+    assertInstanceOf(KWorkerFuture.class, asJuc.schedule(() -> { }, 1, TimeUnit.HOURS));
   }
 
   /** Null tasks and null units throw NullPointerException, whatever the other arguments; nothing runs. */

@@ -94,4 +94,30 @@ class ViewTest {
     assertTrue(ownRan.get());
     assertEquals(0, runs.get());
   }
+
+  /**
+   * shutdownNow of a view from inside one of its tasks (it waits on the worker's own thread for the
+   * worker's answers) returns the view's tasks behind it; the worker's own work behind it still runs.
+   */
+  @Test
+  void shutdownNowOfAViewFromInsideItsTask() throws Exception {
+    KWorker worker = kit.newWorker("view-inside");
+    KWorkerExecutor view = KWorkerExecutor.of(worker);
+    Gate gate = Tasks.busy(view);
+    AtomicInteger runs = new AtomicInteger();
+    AtomicBoolean ownRan = new AtomicBoolean();
+    KWorkerFuture<List<Runnable>> stopper = view.submit(() -> {
+      List<Runnable> left = view.shutdownNow();
+      Thread.interrupted(); // shutdownNow interrupts the view's running task: this one
+      return left;
+    });
+    KWorkerFuture<?> behind = view.submit(runs::incrementAndGet);
+    worker.queue(Work.of("own", () -> ownRan.set(true)));
+    gate.open();
+    assertEquals(List.of(behind), new java.util.ArrayList<>(stopper.get(Await.LONG_SECONDS, TimeUnit.SECONDS)));
+    result(worker.flush());
+    assertTrue(ownRan.get());
+    assertEquals(0, runs.get());
+    assertTrue(view.isShutdown());
+  }
 }
