@@ -183,32 +183,9 @@ public final class ClusterRoundTrip {
       return System.nanoTime() - tEnd;
     });
 
-    Map<String, double[]> p50 = new LinkedHashMap<>();
-    Map<String, double[]> p99 = new LinkedHashMap<>();
-    scenarios.keySet().forEach(k -> {
-      p50.put(k, new double[rounds]);
-      p99.put(k, new double[rounds]);
-    });
-    List<String> order = new ArrayList<>(scenarios.keySet());
-    Random rnd = new Random(42);
-    for (String k : order) { // warm-up, not recorded
-      CompletionLatency.run(scenarios.get(k), samples);
-    }
-    for (int r = 0; r < rounds; r++) {
-      Collections.shuffle(order, rnd);
-      for (String k : order) {
-        int n = k.contains("fromR") ? samples / 4 : samples;
-        double[] us = CompletionLatency.run(scenarios.get(k), n);
-        p50.get(k)[r] = Bench.quantile(us, 0.50);
-        p99.get(k)[r] = Bench.quantile(us, 0.99);
-      }
-      System.out.println("round " + r + " done");
-    }
     Results results = new Results();
-    for (String k : scenarios.keySet()) {
-      results.add("io.kworker.bench.ClusterRoundTrip." + k, "us/op", p50.get(k),
-          Map.of("50.0", Bench.median(p50.get(k)), "99.0", Bench.median(p99.get(k))), Map.of());
-    }
+    Map<String, double[]> p50 = CompletionLatency.rounds("io.kworker.bench.ClusterRoundTrip.", scenarios, rounds,
+        k -> k.endsWith("_fromReturn") || k.endsWith("_fromRelease") ? samples / 4 : samples, results);
     System.out.printf("ratio queue / raw ask (p50): %.2f%n",
         Bench.median(p50.get("kworker_queue")) / Bench.median(p50.get("raw_askWithStatus")));
     System.out.printf("ratio cancelSync lag / raw deferred reply lag (p50): %.2f%n",

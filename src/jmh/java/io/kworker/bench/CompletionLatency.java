@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 /**
  * docs/performance.md, results group "2 cancelSync" (running): how long after a running work's function returns does the
@@ -136,32 +137,8 @@ public final class CompletionLatency {
       return System.nanoTime() - t0;
     });
 
-    Map<String, double[]> p50 = new LinkedHashMap<>();
-    Map<String, double[]> p99 = new LinkedHashMap<>();
-    for (String k : scenarios.keySet()) {
-      p50.put(k, new double[rounds]);
-      p99.put(k, new double[rounds]);
-    }
-    List<String> order = new ArrayList<>(scenarios.keySet());
-    Random rnd = new Random(42);
-    // warm-up round, not recorded
-    for (String k : order) {
-      run(scenarios.get(k), samples);
-    }
-    for (int r = 0; r < rounds; r++) {
-      Collections.shuffle(order, rnd);
-      for (String k : order) {
-        double[] us = run(scenarios.get(k), samples);
-        p50.get(k)[r] = Bench.quantile(us, 0.50);
-        p99.get(k)[r] = Bench.quantile(us, 0.99);
-      }
-      System.out.println("round " + r + " done");
-    }
     Results results = new Results();
-    for (String k : scenarios.keySet()) {
-      results.add("io.kworker.bench.CompletionLatency." + k, "us/op", p50.get(k),
-          Map.of("50.0", Bench.median(p50.get(k)), "99.0", Bench.median(p99.get(k))), Map.of());
-    }
+    rounds("io.kworker.bench.CompletionLatency.", scenarios, rounds, k -> samples, results);
     results.write(out);
     Bench.join(worker.destroy());
     Bench.terminate(system);
@@ -170,6 +147,41 @@ public final class CompletionLatency {
 
   interface Scenario {
     long sample() throws Exception;
+  }
+
+  /**
+   * Runs every scenario once to warm up, then {@code rounds} rounds in a random order each (the same
+   * order for every run), {@code samples.applyAsInt(name)} samples a scenario; adds to {@code results},
+   * under {@code prefix + name}, each round's p50 and the medians over rounds of the p50 and the p99.
+   * Returns the rounds' p50s by name.
+   */
+  static Map<String, double[]> rounds(String prefix, Map<String, Scenario> scenarios, int rounds,
+      ToIntFunction<String> samples, Results results) throws Exception {
+    Map<String, double[]> p50 = new LinkedHashMap<>();
+    Map<String, double[]> p99 = new LinkedHashMap<>();
+    for (String k : scenarios.keySet()) {
+      p50.put(k, new double[rounds]);
+      p99.put(k, new double[rounds]);
+    }
+    List<String> order = new ArrayList<>(scenarios.keySet());
+    Random rnd = new Random(42);
+    for (String k : order) { // warm-up, not recorded
+      run(scenarios.get(k), samples.applyAsInt(k));
+    }
+    for (int r = 0; r < rounds; r++) {
+      Collections.shuffle(order, rnd);
+      for (String k : order) {
+        double[] us = run(scenarios.get(k), samples.applyAsInt(k));
+        p50.get(k)[r] = Bench.quantile(us, 0.50);
+        p99.get(k)[r] = Bench.quantile(us, 0.99);
+      }
+      System.out.println("round " + r + " done");
+    }
+    for (String k : scenarios.keySet()) {
+      results.add(prefix + k, "us/op", p50.get(k),
+          Map.of("50.0", Bench.median(p50.get(k)), "99.0", Bench.median(p99.get(k))), Map.of());
+    }
+    return p50;
   }
 
   /** Sorted samples in microseconds. */

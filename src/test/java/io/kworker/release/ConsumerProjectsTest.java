@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * kworker as applications meet it: consumer projects made of the README's Installation snippets, built by
@@ -103,14 +104,17 @@ class ConsumerProjectsTest {
         "-cp", classes(name)));
   }
 
+  static Set<String> projects() {
+    return PROJECTS_SNIPPETS.keySet();
+  }
+
   @AfterAll
   static void stopWhatStillRuns() {
     RUNS.values().forEach(Process::destroyForcibly);
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"slf4j-1.7-kworker-first", "slf4j-1.7-kworker-last", "slf4j-2-kworker-first",
-      "slf4j-2-kworker-last"})
+  @MethodSource("projects")
   void theApplicationLogsAFailingWorkWithItsMdc(String name) throws Exception {
     List<String> jars = jarNames(classpath(name));
     String logging = snippets.get(name.startsWith("slf4j-1.7") ? "logging-slf4j-1.7" : "logging-slf4j-2");

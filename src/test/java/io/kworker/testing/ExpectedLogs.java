@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>While the class runs (its {@code @AfterAll} included), an event whose message contains one of the
  * fragments is recorded here and kept off the console by {@link QuietExpected}, the console's filter in
  * {@code logback-test.xml}; every other event prints as usual. So a green run stays short and a warning
- * nobody expected stands out. Tests may check what was recorded with {@link #count}.
+ * nobody expected stands out. Tests may check what was recorded with {@link #events}.
  */
 public final class ExpectedLogs implements BeforeAllCallback, AfterAllCallback {
   /** A destroy (the test's or the kit's at shutdown) cancelled armed timers: one line per worker. */
@@ -57,11 +57,6 @@ public final class ExpectedLogs implements BeforeAllCallback, AfterAllCallback {
     ACTIVE.remove(this);
   }
 
-  /** The events recorded so far whose message contains {@code fragment}. */
-  public long count(String fragment) {
-    return events.stream().filter(e -> e.getFormattedMessage().contains(fragment)).count();
-  }
-
   /** The recorded events, oldest first. */
   public List<ILoggingEvent> events() {
     return new ArrayList<>(events);
@@ -69,8 +64,8 @@ public final class ExpectedLogs implements BeforeAllCallback, AfterAllCallback {
 
   /** Records {@code event} if a running test class expects it; true if it did. */
   static boolean expected(ILoggingEvent event) {
+    String message = event.getFormattedMessage();
     for (ExpectedLogs logs : ACTIVE) {
-      String message = event.getFormattedMessage();
       if (message != null && logs.fragments.stream().anyMatch(message::contains)) {
         event.prepareForDeferredProcessing(); // the MDC and thread name as they are now, on the logging thread
         logs.events.add(event);
