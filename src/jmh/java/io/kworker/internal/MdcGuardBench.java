@@ -33,10 +33,14 @@ public class MdcGuardBench {
   @Param({"true", "false"})
   boolean names;
 
-  final String[] works = {"a", "b", "c", "d"};
+  final KthreadWork[] works = {work("a"), work("b"), work("c"), work("d")};
   MdcGuard fast;
   MdcGuard generic;
   int i;
+
+  private static KthreadWork work(String name) {
+    return (KthreadWork) io.kworker.Work.of(name, () -> { });
+  }
 
   @Setup
   public void setUp() {
@@ -68,7 +72,7 @@ public class MdcGuardBench {
   @Benchmark
   public void putOnly() {
     if (names) {
-      MDC.put(Instrumentation.MDC_WORK, works[i++ & 3]);
+      MDC.put(Instrumentation.MDC_WORK, works[i++ & 3].logName());
     }
   }
 }
