@@ -412,7 +412,7 @@ final class Lane implements Runnable {
       HEAD.setRelease(this, t);
       past.unlink();
       runOne(t);
-      if (++ran == batch && yieldThread()) {
+      if (++ran == batch && yieldThread()) { // JDI mark [ran]: CancelSyncRequeueRaceTest holds the lane here
         return;
       }
     }
@@ -515,9 +515,12 @@ final class Lane implements Runnable {
   }
 
   /**
-   * A watched instance is over (finished or skipped). Its Over goes into the inbox behind every call
-   * the run made; then, if no such call is left to serve, the façade callers waiting for it are answered
-   * from here.
+   * A watched instance is over (finished or skipped): its Over goes into the inbox, and the façade callers
+   * waiting for it are answered from here.
+   *
+   * <p>Not while calls its run made are still to serve (a self-requeue, say): then the actor settles the
+   * run when it serves the last one. The lane must not take the waiters then, for a cancel the actor is
+   * parking on the run now would find them taken and answer at once, before the requeue it must refuse.
    *
    * <p>If that answers every waiter, the Over goes in without waking the actor: what is left for the
    * actor (the canceling count, the parked set) can only be observed by a call served after the Over,
@@ -528,6 +531,9 @@ final class Lane implements Runnable {
    * its own, so that an OutOfMemoryError loses no waiter and links no Over twice.
    */
   private void tellOver(Ticket t) {
+    if (t.ongoing()) {
+      return; // the actor settles it when it serves the run's last call (WorkerBehavior.serve)
+    }
     Over over;
     List<Request> waiters;
     for (int attempt = 0; ; attempt++) {
@@ -541,16 +547,15 @@ final class Lane implements Runnable {
         }
       }
     }
-    boolean runOver = !t.ongoing();
     // no waiters: the destroy barrier (its destroyers are the actor's), which the actor must see now
-    boolean answered = runOver && !waiters.isEmpty();
+    boolean answered = !waiters.isEmpty();
     for (int i = 0; answered && i < waiters.size(); i++) {
       answered = waiters.get(i).completesEarly();
     }
     Inbox inbox = handle.inbox;
     over.waiters = waiters; // published to the actor by the link
     int taken = answered ? inbox.enqueueLazily(over) : inbox.enqueue(over);
-    for (int i = 0, attempt = 0; (taken == Inbox.REFUSED || runOver) && i < waiters.size(); ) {
+    for (int i = 0, attempt = 0; i < waiters.size(); ) {
       try {
         if (taken == Inbox.REFUSED) {
           handle.answerClosed(waiters.get(i));

@@ -56,9 +56,11 @@ import org.slf4j.LoggerFactory;
  *                              then arm (or queue at the tail if d = 0)
  *   cancel                     disarm and revoke; true iff something was removed
  *   cancelSync / disableSync   the same, then if running: canceling++ (cancelSync only), watch the
- *                              running ticket; when it is over the lane answers façade callers at
- *                              once and puts an {@link Over} in the inbox, behind the run's own calls;
- *                              serving it does canceling-- before any later call is served.
+ *                              running ticket. When it is over (invariant 4) the actor, serving the
+ *                              run's last call, settles it: canceling--, answers. A run with no call
+ *                              left is settled by the lane: it answers façade callers at once and
+ *                              puts an {@link Over} in the inbox, whose serving does canceling--
+ *                              before any later call is served.
  *                              A grace of 0 interrupts the run at once, a finite one when its timer
  *                              fires (armed before anything changes), NEVER not at all
  *   flush(work)                watch the queued instance, else the running one, else answer at once
@@ -884,8 +886,11 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
 
   /** Parks {@code r} until the lane says {@code t} is over; false if {@code t} is already done. */
   private boolean park(Ticket t, Request r, boolean cancel) {
-    if (!t.watch(cancel) || !t.addWaiter(r)) {
-      return false; // over already (or the lane has just taken the waiters on its way out)
+    if (!t.watch(cancel)) {
+      return false; // over already
+    }
+    if (!t.addWaiter(r)) { // JDI mark [watched]: CancelSyncRequeueRaceTest holds the actor here
+      return false; // the lane has just taken the waiters: the run ended with every call served
     }
     parked.add(t);
     return true;

@@ -5,19 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import akka.Done;
-import com.sun.jdi.Location;
-import com.sun.jdi.Method;
-import com.sun.jdi.ReferenceType;
-import com.sun.jdi.ThreadReference;
-import com.sun.jdi.VirtualMachine;
-import com.sun.jdi.event.BreakpointEvent;
-import com.sun.jdi.event.Event;
-import com.sun.jdi.event.EventSet;
 import com.sun.jdi.request.BreakpointRequest;
-import com.sun.jdi.request.EventRequest;
 import io.kworker.KWorker;
 import io.kworker.Work;
 import io.kworker.testing.Await;
+import io.kworker.testing.Breakpoints;
 import io.kworker.testing.Gate;
 import io.kworker.testing.Jdi;
 import io.kworker.testing.WorkerTestKit;
@@ -57,7 +49,6 @@ class DrainGapTest {
 
   @Test
   void drainCompletesOnlyAfterTheChainedWorkRan() throws Exception {
-    String port = Jdi.port();
     KWorker worker = kit.newWorker("rv-drain-gap"); // loads Inbox
     Work probe = Work.of("probe", () -> {});
     CountDownLatch go = new CountDownLatch(1);
@@ -68,42 +59,10 @@ class DrainGapTest {
     producer.setDaemon(true);
     producer.start();
 
-    VirtualMachine vm = Jdi.attach(port);
-    CountDownLatch gapOpen = new CountDownLatch(1);
-    AtomicReference<EventSet> held = new AtomicReference<>();
-    try {
-      ReferenceType inbox = vm.classesByName("io.kworker.internal.Inbox").get(0);
-      int line = Jdi.markedLine("Inbox.java", "link");
-      Method link = inbox.methodsByName("link").get(0);
-      Location loc = link.allLineLocations().stream().filter(l -> l.lineNumber() == line).findFirst()
-          .orElseThrow(() -> new AssertionError("no code at Inbox.java:" + line));
-      ThreadReference target = vm.allThreads().stream().filter(t -> t.name().equals("rv-gap-producer"))
-          .findFirst().orElseThrow();
-      BreakpointRequest bp = vm.eventRequestManager().createBreakpointRequest(loc);
-      bp.addThreadFilter(target);
-      bp.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+    try (Breakpoints points = Breakpoints.attach()) {
+      BreakpointRequest bp = points.at("Inbox", "link", "link");
+      bp.addThreadFilter(points.thread("rv-gap-producer"));
       bp.enable();
-      Thread events = new Thread(() -> {
-        try {
-          for (;;) {
-            EventSet set = vm.eventQueue().remove();
-            boolean hit = false;
-            for (Event e : set) {
-              hit |= e instanceof BreakpointEvent;
-            }
-            if (hit) {
-              held.set(set); // keep the producer suspended between its CAS and its link
-              gapOpen.countDown();
-            } else {
-              set.resume();
-            }
-          }
-        } catch (Exception e) {
-          // disconnected
-        }
-      }, "rv-jdi-events");
-      events.setDaemon(true);
-      events.start();
 
       AtomicInteger chainedRuns = new AtomicInteger();
       Work chained = Work.of("chained", () -> chainedRuns.incrementAndGet());
@@ -115,7 +74,7 @@ class DrainGapTest {
       CompletableFuture<Done> drained = worker.drain().toCompletableFuture();
       result(worker.status(probe)); // the drain has been served: its barrier is behind [parent]
       go.countDown();
-      Await.await(gapOpen); // the producer won the Inbox tail and has not linked its request
+      points.awaitHit(bp); // the producer won the Inbox tail and has not linked its request
       AtomicInteger seenAtCompletion = new AtomicInteger(-1);
       CompletableFuture<Void> observed = drained.thenRun(() -> seenAtCompletion.set(chainedRuns.get()));
       gate.open(); // [parent] runs, queues [chained] (behind the gap) and returns; then the barrier
@@ -126,16 +85,9 @@ class DrainGapTest {
       } catch (java.util.concurrent.TimeoutException fine) {
         // a correct drain waits for the chained call
       }
-      bp.disable();
-      held.get().resume();
+      points.release(bp);
       result(observed);
       assertEquals(1, seenAtCompletion.get());
-    } finally {
-      EventSet s = held.get();
-      if (s != null) {
-        s.resume();
-      }
-      vm.dispose();
     }
   }
 }
