@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * A batch runs on a dedicated thread (the default), on a new virtual thread ({@link VirtualThreads}),
  * or on a shared dispatcher; on the last two it yields the thread after {@code batch} works. At most one batch runs at a time ({@link #scheduled}), so works of
  * one worker never overlap and run in FIFO order. The lane touches no worker state but the tickets, and
- * it tells the actor only about the instances that it watches, or whose run made protocol commands.
+ * it tells the actor only about the instances that it watches once their run's façade calls are served
+ * (the actor settles the others itself), or whose run made protocol commands.
  *
  * <p>The actor unlinks a revoked instance from the queue ({@link #revoked}), so that a cancelled work and
  * what it captured can be collected while a long run holds the lane; it never unlinks the tail (the next
@@ -492,7 +493,8 @@ final class Lane implements Runnable {
   }
 
   /**
-   * Tells the actor that {@code t} is over: an {@link Over} through the inbox ({@link #tellOver}), or
+   * Tells the actor that {@code t} is over: an {@link Over} through the inbox ({@link #tellOver}, unless
+   * calls of its run are still to serve), or
    * through the mailbox, behind protocol commands that runs sent from this thread (handled alike if told
    * twice). A step that fails is retried until it succeeds: a lost Over would leave its waiters hanging.
    */
@@ -547,7 +549,8 @@ final class Lane implements Runnable {
         }
       }
     }
-    // no waiters: the destroy barrier (its destroyers are the actor's), which the actor must see now
+    // no waiters (the destroy barrier, whose destroyers are the actor's, or waiters the actor took first):
+    // the actor must see it now
     boolean answered = !waiters.isEmpty();
     for (int i = 0; answered && i < waiters.size(); i++) {
       answered = waiters.get(i).completesEarly();

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * The lane's word that an instance it was asked to tell about is over (finished, skipped as cancelled,
- * or a barrier reached). It goes into the {@link Inbox}, behind every façade call the run made, with the
- * waiters the lane took off the ticket; or, behind protocol commands that runs sent from the lane's
- * thread, through the actor's mailbox, with no waiters taken (then the actor takes them).
+ * or a barrier reached). It goes into the {@link Inbox} once every façade call the run made is served
+ * (until then the actor settles the run itself), with the waiters the lane took off the ticket; or,
+ * behind protocol commands that runs sent from the lane's thread, through the actor's mailbox, with no
+ * waiters taken (then the actor takes them).
  *
  * <p>INTERNAL API.
  */

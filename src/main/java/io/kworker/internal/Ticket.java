@@ -21,7 +21,8 @@ import java.util.List;
  * </pre>
  *
  * Two flag bits ride along: WATCHED (the actor waits for this instance, so the lane must tell it when the
- * instance is finished or skipped) and CANCEL (a cancel waits for it; the work may read it to return
+ * instance is skipped, or finished with every call of its run served; the actor settles a run that
+ * finished with calls left when it serves the last) and CANCEL (a cancel waits for it; the work may read it to return
  * early). Invariant: the phase only moves forward, only the lane moves it out of QUEUED to RUNNING and
  * out of RUNNING, only the actor moves it from QUEUED to REVOKED, and the flags, once set, stay set. So a
  * revoke that succeeds proves the work never started, and a watch set while RUNNING is always seen by the
@@ -233,8 +234,9 @@ final class Ticket {
 
   /**
    * Actor: ask to be told when this queued or running instance is finished or skipped, optionally
-   * flagging a cancel. False if it is already settled or revoked (nothing to wait for). A finished run
-   * with calls still to serve is settled by the actor itself, not by the lane's Over.
+   * flagging a cancel. False if it is already settled or revoked (nothing to wait for). A run that
+   * finishes, or has finished, with calls still to serve is settled by the actor itself when it serves
+   * the last, not by the lane's Over.
    */
   boolean watch(boolean cancel) {
     int flags = WATCHED | (cancel ? CANCEL : 0);

@@ -56,11 +56,12 @@ import org.slf4j.LoggerFactory;
  *                              then arm (or queue at the tail if d = 0)
  *   cancel                     disarm and revoke; true iff something was removed
  *   cancelSync / disableSync   the same, then if running: canceling++ (cancelSync only), watch the
- *                              running ticket. When it is over (invariant 4) the actor, serving the
- *                              run's last call, settles it: canceling--, answers. A run with no call
- *                              left is settled by the lane: it answers façade callers at once and
- *                              puts an {@link Over} in the inbox, whose serving does canceling--
- *                              before any later call is served.
+ *                              running ticket; once it is over (invariant 4), canceling-- and the
+ *                              answer. The actor settles a run whose calls it serves after the return,
+ *                              as it serves the last; the lane one with none left: it puts an
+ *                              {@link Over} in the inbox and answers façade callers at once, or, if
+ *                              the run sent protocol commands, an Over in the mailbox behind them.
+ *                              Serving the Over does canceling-- before any later call is served.
  *                              A grace of 0 interrupts the run at once, a finite one when its timer
  *                              fires (armed before anything changes), NEVER not at all
  *   flush(work)                watch the queued instance, else the running one, else answer at once
@@ -77,7 +78,9 @@ import org.slf4j.LoggerFactory;
  *      PostStop (then by {@link WorkerHandle#answerClosed}).
  *   4. A run is over only when the lane has returned from it and the actor has served every call it
  *      made on this worker: a self-requeue made before returning counts before the return, as the
- *      kernel's synchronous kthread_queue_work does. A façade call counts from the call; a protocol
+ *      kernel's synchronous kthread_queue_work does. Whoever sees the run over settles it: the lane
+ *      after its return if no call is left to serve, else the actor as it serves the last one (and a
+ *      call the closed inbox refused leaves its waiters to PostStop). A façade call counts from the call; a protocol
  *      command from its creation on the run's thread until the lane's Over through the mailbox, which
  *      the lane tells after the run, behind the commands the run told. Hence no call made from inside
  *      a run waits on the lane (it could only be answered after that run is over): it fails at once
@@ -257,8 +260,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
 
   /**
    * The lane is past a watched instance: through the inbox, every call its run made was served before
-   * (the inbox is FIFO), and the lane took the waiters; through the mailbox, every protocol command that
-   * runs sent from its thread before was served, and the waiters are still on the ticket.
+   * (the lane saw none left to serve), and the lane took the waiters; through the mailbox, every protocol
+   * command that runs sent from its thread before was served, and the waiters are still on the ticket.
    */
   private void onOver(Over o) {
     Ticket t = o.ticket;

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Fixed with this test (CI flake of FaultInjectionTest.cancelSyncStopsASelfRequeueingWorkThatThrows):
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * </ol>
  * The kernel refuses that requeue: kthread_queue_work is synchronous, so it comes while the work is
  * canceling. The lane now leaves a run with calls still to serve to the actor, which settles it when it
- * serves the last one. The preemptions are JDI breakpoints on the lines marked {@code // JDI mark
+ * serves the last one. Through the façade and the actor protocol, for the cancelSync and for the
+ * requeue (a protocol requeue takes the mailbox way, which was not affected). The preemptions are JDI breakpoints on the lines marked {@code // JDI mark
  * [watched]} (WorkerBehavior.java) and {@code [ran]} (Lane.java), as in {@link DeferredWakeTest}.
  */
 @Tag(Jdi.TAG)
@@ -51,29 +53,34 @@ class CancelSyncRequeueRaceTest {
     kit.shutdown();
   }
 
-  @Test
-  void aRequeueMadeByTheRunACancelSyncWaitsForIsRefused() throws Exception {
+  @ParameterizedTest(name = "cancelSync through the {0}, requeue through the {1}")
+  @CsvSource({"facade, facade", "facade, protocol", "protocol, facade", "protocol, protocol"})
+  void aRequeueMadeByTheRunACancelSyncWaitsForIsRefused(String cancelWay, String requeueWay)
+      throws Exception {
     KWorker worker = kit.newWorker("rv-cancel-requeue");
-    Gate gate = new Gate();
-    AtomicInteger runs = new AtomicInteger();
-    AtomicReference<String> laneName = new AtomicReference<>();
-    CompletableFuture<CompletionStage<Boolean>> requeue = new CompletableFuture<>();
-    Work work = Work.of("requeuer", w -> {
-      if (runs.incrementAndGet() == 1) {
-        laneName.set(Thread.currentThread().getName());
-        gate.pass();
-        requeue.complete(worker.queue(w)); // not awaited, as a kernel work requeues itself
-      }
-    });
-    result(worker.queue(work));
-    gate.awaitEntered();
-
     try (Breakpoints points = Breakpoints.attach()) {
+      Gate gate = new Gate();
+      AtomicInteger runs = new AtomicInteger();
+      AtomicReference<String> laneName = new AtomicReference<>();
+      CompletableFuture<CompletionStage<Boolean>> requeue = new CompletableFuture<>();
+      Work work = Work.of("requeuer", w -> {
+        if (runs.incrementAndGet() == 1) {
+          laneName.set(Thread.currentThread().getName());
+          gate.pass();
+          // not awaited, as a kernel work requeues itself
+          requeue.complete(requeueWay.equals("facade") ? worker.queue(w)
+              : kit.<Boolean>ask(worker, r -> new KWorker.Queue(w, r)));
+        }
+      });
+      result(worker.queue(work));
+      gate.awaitEntered();
+
       // 1. the actor serves the cancelSync: the run is watched, and the actor stops before adding its waiter
       BreakpointRequest watched = points.at("WorkerBehavior", "park", "watched");
       watched.addInstanceFilter(points.ofWorker("WorkerBehavior", worker.name()));
       watched.enable();
-      CompletableFuture<Boolean> cancelled = worker.cancelSync(work).toCompletableFuture();
+      CompletableFuture<Boolean> cancelled = (cancelWay.equals("facade") ? worker.cancelSync(work)
+          : kit.<Boolean>ask(worker, r -> new KWorker.CancelSync(work, r))).toCompletableFuture();
       points.awaitHit(watched);
 
       // 2. the run requeues its work and returns; the lane finishes the watched run and goes on
@@ -86,8 +93,8 @@ class CancelSyncRequeueRaceTest {
       // 3. the actor adds its waiter, then serves the requeue, which a waiting cancelSync refuses
       points.release(watched);
       points.release(ran);
-      assertFalse(result(cancelled), "the run was not pending: cancelSync gives false");
       assertFalse(result(result(requeue)), "queue from inside the run while a cancelSync waits for it");
+      assertFalse(result(cancelled), "the run was not pending: cancelSync gives false");
       assertEquals(WorkState.IDLE, result(worker.state(work)), "pending after cancelSync completed");
       result(worker.flush());
       assertEquals(1, runs.get(), "ran again after cancelSync completed");

@@ -60,19 +60,19 @@ class DeferredWakeTest {
   @Test
   void aRequestLinkedBehindADeferredReportIsServed() throws Exception {
     KWorker worker = kit.newWorker("rv-deferred-wake");
-    Work probe = Work.of("probe", () -> {});
-    Gate gate = new Gate();
-    AtomicReference<String> laneName = new AtomicReference<>();
-    Work running = Work.of("running", w -> {
-      laneName.set(Thread.currentThread().getName());
-      gate.pass();
-    });
-    result(worker.queue(running));
-    gate.awaitEntered();
-    CompletableFuture<Boolean> cancelled = worker.cancelSync(running).toCompletableFuture();
-    assertEquals(1, result(worker.status(running)).canceling(), "the cancelSync is parked on the run");
+    try (Breakpoints points = Breakpoints.attach()) { // first: without the JDWP agent the test is skipped
+      Work probe = Work.of("probe", () -> {});
+      Gate gate = new Gate();
+      AtomicReference<String> laneName = new AtomicReference<>();
+      Work running = Work.of("running", w -> {
+        laneName.set(Thread.currentThread().getName());
+        gate.pass();
+      });
+      result(worker.queue(running));
+      gate.awaitEntered();
+      CompletableFuture<Boolean> cancelled = worker.cancelSync(running).toCompletableFuture();
+      assertEquals(1, result(worker.status(running)).canceling(), "the cancelSync is parked on the run");
 
-    try (Breakpoints points = Breakpoints.attach()) {
       // 1. the actor, in onWake, stops just before sleep() clears `awake`
       BreakpointRequest sleepBp = points.at("Inbox", "sleep", "sleep");
       sleepBp.addInstanceFilter(points.ofWorker("Inbox", worker.name()));
