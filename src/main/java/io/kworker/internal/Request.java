@@ -34,6 +34,11 @@ final class Request extends Inbox.Entry {
   private final ActorRef<StatusReply<Object>> replyTo;
   /** Cancels and disables: whether this call took a pending instance out. */
   boolean removed;
+  /**
+   * cancelSync and disableSync: a run of its work had protocol commands in flight when it parked, so the
+   * actor looks for another run to wait for before it answers, and the lane does not answer it early.
+   */
+  boolean moreRuns;
   /** flushDelayed: whether this call waits for an instance. */
   boolean waited;
   /** Drain: the worker's dispatch count when the current barrier went in, and the rounds so far. */
@@ -84,7 +89,7 @@ final class Request extends Inbox.Entry {
 
   /** Whether {@link #completeEarly} answers this request: a façade call with a settled answer. */
   boolean completesEarly() {
-    return future != null && op.settles();
+    return future != null && op.settles() && !moreRuns;
   }
 
   void succeed(Object value) {

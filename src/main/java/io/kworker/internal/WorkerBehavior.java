@@ -57,7 +57,9 @@ import org.slf4j.LoggerFactory;
  *   cancel                     disarm and revoke; true iff something was removed
  *   cancelSync / disableSync   the same, then if running: canceling++ (cancelSync only), watch the
  *                              running ticket; once it is over (invariant 4), canceling-- and the
- *                              answer. The actor settles a run whose calls it serves after the return,
+ *                              answer; first, in turn, any older run of the work whose protocol
+ *                              commands are still to serve (later façade calls overtake them).
+ *                              The actor settles a run whose calls it serves after the return,
  *                              as it serves the last; the lane one with none left: it puts an
  *                              {@link Over} in the inbox and answers façade callers at once, or, if
  *                              the run sent protocol commands, an Over in the mailbox behind them.
@@ -236,7 +238,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
       }
       serve(e);
       lane.submitDue(); // this call is answered: the lane need not wait for the rest of the batch
-      if (state == STOPPING) {
+      if (state == STOPPING) { // JDI mark [served]: CancelSyncLateCommandTest holds the actor here
         return; // the destroy barrier came out of the lane
       }
     }
@@ -437,8 +439,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     }
     r.removed = removePending(w);
     // Only after the removal: a revoke that lost to the lane's claim leaves a running instance.
-    Ticket running = sync ? ongoing(w) : null;
-    if (running == null || !park(running, r, true)) {
+    Ticket running = sync ? parkOnARun(r) : null;
+    if (running == null) {
       if (grace != null) {
         timers.cancel(grace);
       }
@@ -469,8 +471,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     }
     w.disabled++;
     r.removed = removePending(w);
-    Ticket running = sync ? ongoing(w) : null;
-    if (running == null || !park(running, r, true)) {
+    if (!sync || parkOnARun(r) == null) {
       r.succeed(r.removed);
     }
   }
@@ -602,6 +603,9 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
   private void settle(Ticket t, List<Request> waiters) {
     parked.remove(t);
     for (Request r : waiters) {
+      if (r.moreRuns && parkOnARun(r) != null) {
+        continue; // an older run of the work still has commands to serve: canceling stays up
+      }
       if (r.op == Op.CANCEL_SYNC) {
         assert r.work.canceling > 0 : "canceling underflow on " + r;
         r.work.canceling--;
@@ -885,6 +889,25 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
       timers.cancel(tm);
       timed.remove(r);
     }
+  }
+
+  /**
+   * Parks a cancelSync or disableSync on a run of its work that is not over, if any. A run's protocol
+   * commands go through the mailbox and façade calls can overtake them ({@link Lane#commandedRunOf}), so
+   * a newer run can be over while an older one still has a requeue to serve: the call then waits for
+   * each such run in turn (its {@link Request#moreRuns}), so that the requeue is refused, as in the
+   * kernel, where it took effect before its run returned.
+   */
+  private Ticket parkOnARun(Request r) {
+    KthreadWork w = r.work;
+    Ticket commanded = lane.commandedRunOf(w);
+    r.moreRuns = commanded != null; // before the park: the lane reads it once parked
+    Ticket t = ongoing(w);
+    if (t == null || park(t, r, true)) {
+      return t;
+    }
+    // over meanwhile (the lane has just taken its waiters); an older run may still have commands to serve
+    return commanded != null && commanded != t && park(commanded, r, true) ? commanded : null;
   }
 
   /** Parks {@code r} until the lane says {@code t} is over; false if {@code t} is already done. */

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * returns, run starts and ends, all stamped from one {@link AtomicLong}); the history is then checked.
  *
  * <p>Shared works: a plain one that sometimes parks briefly, one that often throws, one that requeues
- * itself from inside (a self-requeueing work), a delayed one that re-arms itself, a plain delayed one.
+ * itself from inside (a self-requeueing work, which waits for half of its requeues; the others count as
+ * taking effect before its run returns, as the kernel's synchronous call does), a delayed one that
+ * re-arms itself, a plain delayed one.
  * Private works: two per thread, queued and flushed only by their thread, to check FIFO and flushes
  * without ambiguity. {@code enableAndQueue} and {@code drain} are left out: the first answers whether the
  * disable count reached zero, not whether it queued, and the second drops expiries silently, so neither
@@ -68,6 +71,9 @@ final class StressHarness {
     }
   }
 
+  /** A call a run made and did not wait for; its answer completes {@code call}. */
+  record LeftCall(Run run, boolean facade, CompletableFuture<Call> call) {}
+
   /** One run of a work's function. */
   static final class Run {
     final int work;
@@ -96,6 +102,10 @@ final class StressHarness {
   final AtomicLong seq = new AtomicLong();
   final List<Run> runs = Collections.synchronizedList(new ArrayList<>());
   final List<Call> insideCalls = Collections.synchronizedList(new ArrayList<>());
+  /** Calls made from inside a run that the run does not wait for, each with that run. */
+  final List<LeftCall> leftCalls = Collections.synchronizedList(new ArrayList<>());
+  /** The run in progress (runs never overlap, and all run on the worker's thread). */
+  volatile Run current;
   final List<List<Call>> calls = new ArrayList<>();
   final List<String> failures = Collections.synchronizedList(new ArrayList<>());
   KWorker worker;
@@ -141,6 +151,7 @@ final class StressHarness {
     seq.set(0);
     runs.clear();
     insideCalls.clear();
+    leftCalls.clear();
     calls.clear();
     worker = KWorker.create(system, name);
     works = new Work[SHARED + 2 * threads];
@@ -155,12 +166,19 @@ final class StressHarness {
       }
     }));
     // The self-requeues go through the façade or the actor protocol, at random: a command created
-    // inside a run is a call of that run, exactly as a façade call is.
+    // inside a run is a call of that run, exactly as a façade call is. Half of them the run does not
+    // wait for, as a kernel work that requeues itself and returns.
     works[PHOENIX] = Work.of("phoenix", self -> body(PHOENIX, () -> {
       if (ThreadLocalRandom.current().nextInt(10) < 8) {
-        inside(Kind.QUEUE, PHOENIX, ThreadLocalRandom.current().nextBoolean()
+        boolean facade = ThreadLocalRandom.current().nextBoolean();
+        java.util.function.Supplier<CompletionStage<?>> requeue = facade
             ? () -> worker.queue(self)
-            : () -> ask(r -> new KWorker.Queue(self, r)));
+            : () -> ask(r -> new KWorker.Queue(self, r));
+        if (ThreadLocalRandom.current().nextBoolean()) {
+          inside(Kind.QUEUE, PHOENIX, requeue);
+        } else {
+          left(Kind.QUEUE, PHOENIX, requeue, facade);
+        }
       }
     }));
     works[TICKER] = DelayedWork.of("ticker", self -> body(TICKER, () -> {
@@ -205,6 +223,16 @@ final class StressHarness {
       check(s == WorkState.IDLE, "work " + works[w].name() + " is " + s + " after the round");
     }
     check(failures.isEmpty(), "failures while quiescing: " + failures);
+    for (LeftCall l : List.copyOf(leftCalls)) {
+      // Answered by now: disableSync waited for every run to be over, its calls served included. A façade
+      // call takes effect before its run returns, as the kernel's synchronous call does: every call made
+      // after that return is linked behind it in the inbox. A protocol command goes through the mailbox,
+      // which later façade calls can overtake: it takes effect before its answer only.
+      Call c = Await.result(l.call());
+      check(!(c.result() instanceof Throwable), c.kind() + " of work " + c.work() + " failed: " + c.result());
+      insideCalls.add(new Call(c.thread(), c.kind(), c.work(), c.call(),
+          l.facade() ? Math.min(c.ret(), l.run().end) : c.ret(), c.result()));
+    }
     checkHistory();
     for (int w = 0; w < SHARED; w++) {
       int disabled = Await.result(worker.status(works[w])).disabled();
@@ -223,6 +251,7 @@ final class StressHarness {
   private void body(int id, Runnable what) {
     Run r = new Run(id, seq.incrementAndGet());
     runs.add(r);
+    current = r;
     try {
       what.run();
     } finally {
@@ -239,6 +268,21 @@ final class StressHarness {
 
   private void inside(Kind kind, int work, java.util.function.Supplier<CompletionStage<?>> call) {
     timed(insideCalls, INSIDE, kind, work, call);
+  }
+
+  /** A call from inside a run that the run does not wait for (recorded once answered). */
+  private void left(Kind kind, int work, java.util.function.Supplier<CompletionStage<?>> call,
+      boolean facade) {
+    Run run = current;
+    long c = seq.incrementAndGet();
+    CompletableFuture<Call> answered = new CompletableFuture<>();
+    leftCalls.add(new LeftCall(run, facade, answered));
+    try {
+      call.get().whenComplete((v, e) -> answered.complete(new Call(INSIDE, kind, work, c,
+          seq.incrementAndGet(), e != null ? e : v instanceof Boolean ? v : "Done")));
+    } catch (RuntimeException e) {
+      answered.complete(new Call(INSIDE, kind, work, c, seq.incrementAndGet(), e));
+    }
   }
 
   private void timed(List<Call> into, int thread, Kind kind, int work,

@@ -72,6 +72,19 @@ public final class Breakpoints implements AutoCloseable {
     return latch(bp).getCount() == 0;
   }
 
+  /** Resumes the thread held at {@code bp}; the breakpoint stays enabled, for {@link #awaitHit}. */
+  public void resume(BreakpointRequest bp) {
+    EventSet set = held.remove(bp);
+    hits.put(bp, new CountDownLatch(1)); // before the resume: the next hit may come at once
+    set.resume();
+  }
+
+  /** Resumes the thread held at {@code bp}, and waits (bounded) until a thread hits it again. */
+  public void step(BreakpointRequest bp) {
+    resume(bp);
+    awaitHit(bp);
+  }
+
   /** Disables {@code bp} and resumes the thread it holds. */
   public void release(BreakpointRequest bp) {
     bp.disable();

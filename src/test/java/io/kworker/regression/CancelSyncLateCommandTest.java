@@ -1,0 +1,137 @@
+package io.kworker.regression;
+
+import static io.kworker.testing.Await.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.sun.jdi.request.BreakpointRequest;
+import io.kworker.KWorker;
+import io.kworker.Work;
+import io.kworker.WorkState;
+import io.kworker.testing.Breakpoints;
+import io.kworker.testing.Gate;
+import io.kworker.testing.Jdi;
+import io.kworker.testing.WorkerTestKit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Fixed with this test (found by the stress run once its self-requeueing work stopped waiting for half
+ * of its requeues): a cancelSync answered while an older run of its work still had a requeue command to
+ * serve, and that requeue was accepted after the answer.
+ *
+ * <p>A run's protocol commands go through the actor's mailbox, and façade calls (through the inbox) can
+ * overtake them, so a newer run of the same work can start while an older one's command waits in the
+ * mailbox. A cancelSync waited for the newest run only. Interleaving:
+ * <ol>
+ *   <li>run 1 sends a protocol Queue of its own work and returns; the command waits in the mailbox while
+ *       the actor serves the inbox;
+ *   <li>a façade queue is served (run 1 is finished, nothing pending): run 2 starts;
+ *   <li>a façade cancelSync is served: it waits for run 2, canceling raised;
+ *   <li>run 2 returns: the lane answers the cancelSync, and the actor lowers canceling;
+ *   <li>run 1's command is served with canceling at 0: accepted, and the work runs a third time after
+ *       cancelSync completed.
+ * </ol>
+ * In the kernel the requeue took effect before run 1 returned, so the cancel would have removed it or
+ * waited for its run. disableSync had the same gap: the late requeue was refused while the work stayed
+ * disabled, and accepted by an enable right after the answer. Now a cancelSync or disableSync that parks
+ * while a run of its work has commands in flight waits for each such run in turn, so the late requeue
+ * is refused. (A protocol cancelSync cannot be put ahead of run 1's command in the mailbox here: it is
+ * covered by the stress run.) The actor is held inside one inbox batch
+ * with a JDI breakpoint on the line marked {@code // JDI mark [served]} (WorkerBehavior.java), the lane
+ * on {@code [ran]} (Lane.java).
+ */
+@Tag(Jdi.TAG)
+class CancelSyncLateCommandTest {
+  // a platform lane: the JDI sees no virtual thread without the JDWP option includevirtualthreads (Java 21+)
+  static final WorkerTestKit kit = WorkerTestKit.withConfig("kworker.execution = dedicated");
+
+  @AfterAll
+  static void shutdown() {
+    kit.shutdown();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"cancelSync", "disableSync"})
+  void aRequeueCommandOfAnOlderRunIsRefusedWhileASyncCancelWaits(String way) throws Exception {
+    KWorker worker = kit.newWorker("rv-late-command");
+    try (Breakpoints points = Breakpoints.attach()) {
+      Gate first = new Gate();
+      Gate second = new Gate();
+      AtomicInteger runs = new AtomicInteger();
+      AtomicReference<String> laneName = new AtomicReference<>();
+      CompletableFuture<CompletionStage<Boolean>> command = new CompletableFuture<>();
+      CompletableFuture<CompletionStage<Boolean>> late = new CompletableFuture<>();
+      Work work = Work.of("requeuer", w -> {
+        int run = runs.incrementAndGet();
+        if (run == 1) {
+          laneName.set(Thread.currentThread().getName());
+          first.pass();
+          command.complete(kit.<Boolean>ask(worker, r -> new KWorker.Queue(w, r))); // not awaited
+        } else if (run == 2) {
+          second.pass();
+          late.complete(worker.queue(w)); // not awaited: the actor serves it after the run
+        }
+      });
+      Work probe = Work.of("probe", () -> {});
+      result(worker.queue(work));
+      first.awaitEntered();
+
+      // the actor serves a probe in an inbox batch, and stops there
+      BreakpointRequest served = points.at("WorkerBehavior", "onWake", "served");
+      served.addInstanceFilter(points.ofWorker("WorkerBehavior", worker.name()));
+      served.enable();
+      worker.status(probe);
+      points.awaitHit(served);
+
+      // 1. run 1 sends its Queue command (into the mailbox, behind the batch) and returns
+      BreakpointRequest ran = points.at("Lane", "runBatch", "ran");
+      ran.addThreadFilter(points.thread(laneName.get()));
+      ran.enable();
+      first.open();
+      points.awaitHit(ran);
+      points.resume(ran);
+
+      // 2. a façade queue, served in the same batch: run 2 starts
+      CompletionStage<Boolean> queued = worker.queue(work);
+      CompletionStage<Boolean> waited = // behind the queue in the inbox
+          way.equals("cancelSync") ? worker.cancelSync(work) : worker.disableSync(work);
+      points.step(served);
+      second.awaitEntered();
+
+      // 3. the sync cancel is served in the same batch: it waits for run 2
+      points.step(served);
+
+      // 4. run 2 returns while the actor is still in the batch; the actor serves run 2's requeue
+      second.open();
+      points.awaitHit(ran);
+      points.release(ran);
+      points.step(served);
+
+      // 5. a disableSync's caller enables the work once answered; then run 1's command is served
+      CompletionStage<Boolean> enabled =
+          way.equals("disableSync") ? waited.thenCompose(x -> worker.enable(work)) : null;
+      points.release(served);
+
+      assertEquals(true, result(queued));
+      assertFalse(result(waited), "run 2 was running, nothing pending: " + way + " gives false");
+      if (enabled != null) {
+        assertEquals(true, result(enabled));
+      }
+      assertFalse(result(result(late)), "run 2's requeue served while a sync cancel waits for it");
+      assertFalse(result(result(command)), "run 1's requeue served while a sync cancel waits for its work");
+      assertEquals(WorkState.IDLE, result(worker.state(work)), "pending after " + way + " completed");
+      result(worker.flush());
+      assertEquals(2, runs.get(), "ran again after " + way + " completed");
+      assertEquals(0, result(worker.status(work)).canceling());
+      assertEquals(0, result(worker.status(work)).disabled());
+    }
+    result(worker.destroy());
+  }
+}
