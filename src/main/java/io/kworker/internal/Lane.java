@@ -413,7 +413,7 @@ final class Lane implements Runnable {
       HEAD.setRelease(this, t);
       past.unlink();
       runOne(t);
-      if (++ran == batch && yieldThread()) { // JDI mark [ran]: CancelSyncRequeueRaceTest holds the lane here
+      if (++ran == batch && yieldThread()) { // JDI mark [ran]: the CancelSync*Tests hold the lane here
         return;
       }
     }

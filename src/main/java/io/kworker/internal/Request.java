@@ -87,7 +87,10 @@ final class Request extends Inbox.Entry {
     }
   }
 
-  /** Whether {@link #completeEarly} answers this request: a façade call with a settled answer. */
+  /**
+   * Whether {@link #completeEarly} answers this request: a façade call with a settled answer that waits
+   * for one run only (not {@link #moreRuns}).
+   */
   boolean completesEarly() {
     return future != null && op.settles() && !moreRuns;
   }

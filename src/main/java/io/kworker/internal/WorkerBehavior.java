@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  *   cancel                     disarm and revoke; true iff something was removed
  *   cancelSync / disableSync   the same, then if running: canceling++ (cancelSync only), watch the
  *                              running ticket; once it is over (invariant 4), canceling-- and the
- *                              answer; first, in turn, any older run of the work whose protocol
- *                              commands are still to serve (later façade calls overtake them).
+ *                              answer, unless an older run of the work still has protocol commands
+ *                              to serve (later façade calls overtake them): then it waits for that
+ *                              run too, and so on.
  *                              The actor settles a run whose calls it serves after the return,
  *                              as it serves the last; the lane one with none left: it puts an
  *                              {@link Over} in the inbox and answers façade callers at once, or, if
@@ -76,8 +77,8 @@ import org.slf4j.LoggerFactory;
  *   1. A work has at most one QUEUED ticket and at most one RUNNING ticket, and never a QUEUED ticket
  *      and an armed timer together (pending is one state, as the kernel's one list node).
  *   2. While canceling > 0 or disabled > 0 the work is neither queued nor armed, and nothing queues it.
- *   3. A request is answered exactly once: at once, or when the ticket it waits for is over, or in
- *      PostStop (then by {@link WorkerHandle#answerClosed}).
+ *   3. A request is answered exactly once: at once, or when the tickets it waits for (one after the
+ *      other) are over, or in PostStop (then by {@link WorkerHandle#answerClosed}).
  *   4. A run is over only when the lane has returned from it and the actor has served every call it
  *      made on this worker: a self-requeue made before returning counts before the return, as the
  *      kernel's synchronous kthread_queue_work does. Whoever sees the run over settles it: the lane
@@ -217,7 +218,7 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
     } else {
       LOG.warn("Worker [{}] ignores unknown message {}", handle.logName(), m);
     }
-    return state == STOPPING ? Behaviors.stopped() : this;
+    return state == STOPPING ? Behaviors.stopped() : this; // JDI mark [handled]: CancelSyncLateCommandTest
   }
 
   @Override
@@ -895,18 +896,19 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
    * Parks a cancelSync or disableSync on a run of its work that is not over, if any. A run's protocol
    * commands go through the mailbox and façade calls can overtake them ({@link Lane#commandedRunOf}), so
    * a newer run can be over while an older one still has a requeue to serve: the call then waits for
-   * each such run in turn (its {@link Request#moreRuns}), so that the requeue is refused, as in the
-   * kernel, where it took effect before its run returned.
+   * each such run in turn (its {@link Request#moreRuns}). The kernel's requeue took effect before its
+   * run returned, and the cancel removed it; here it comes after, and the waiting cancel refuses it:
+   * either way the work is not pending once the cancel answers.
    */
   private Ticket parkOnARun(Request r) {
     KthreadWork w = r.work;
     Ticket commanded = lane.commandedRunOf(w);
-    r.moreRuns = commanded != null; // before the park: the lane reads it once parked
+    r.moreRuns |= commanded != null; // before the first park, and never lowered: the lane may read it
     Ticket t = ongoing(w);
     if (t == null || park(t, r, true)) {
       return t;
     }
-    // over meanwhile (the lane has just taken its waiters); an older run may still have commands to serve
+    // over between ongoing() and watch(); an older run may still have commands to serve
     return commanded != null && commanded != t && park(commanded, r, true) ? commanded : null;
   }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,10 +43,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * waited for its run. disableSync had the same gap: the late requeue was refused while the work stayed
  * disabled, and accepted by an enable right after the answer. Now a cancelSync or disableSync that parks
  * while a run of its work has commands in flight waits for each such run in turn, so the late requeue
- * is refused. (A protocol cancelSync cannot be put ahead of run 1's command in the mailbox here: it is
- * covered by the stress run.) The actor is held inside one inbox batch
- * with a JDI breakpoint on the line marked {@code // JDI mark [served]} (WorkerBehavior.java), the lane
- * on {@code [ran]} (Lane.java).
+ * is refused. Through the façade and the actor protocol. The actor is held inside one inbox batch
+ * with a JDI breakpoint on the line marked {@code // JDI mark [served]} (WorkerBehavior.java), or after
+ * a message on {@code [handled]}, the lane on {@code [ran]} (Lane.java).
  */
 @Tag(Jdi.TAG)
 class CancelSyncLateCommandTest {
@@ -57,18 +57,18 @@ class CancelSyncLateCommandTest {
     kit.shutdown();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"cancelSync", "disableSync"})
-  void aRequeueCommandOfAnOlderRunIsRefusedWhileASyncCancelWaits(String way) throws Exception {
-    KWorker worker = kit.newWorker("rv-late-command");
-    try (Breakpoints points = Breakpoints.attach()) {
-      Gate first = new Gate();
-      Gate second = new Gate();
-      AtomicInteger runs = new AtomicInteger();
-      AtomicReference<String> laneName = new AtomicReference<>();
-      CompletableFuture<CompletionStage<Boolean>> command = new CompletableFuture<>();
-      CompletableFuture<CompletionStage<Boolean>> late = new CompletableFuture<>();
-      Work work = Work.of("requeuer", w -> {
+  /** A work whose run 1 sends a Queue command of itself and whose run 2 requeues itself through the façade. */
+  private static final class Requeuer {
+    final Gate first = new Gate();
+    final Gate second = new Gate();
+    final AtomicInteger runs = new AtomicInteger();
+    final AtomicReference<String> laneName = new AtomicReference<>();
+    final CompletableFuture<CompletionStage<Boolean>> command = new CompletableFuture<>();
+    final CompletableFuture<CompletionStage<Boolean>> late = new CompletableFuture<>();
+    final Work work;
+
+    Requeuer(KWorker worker) {
+      work = Work.of("requeuer", w -> {
         int run = runs.incrementAndGet();
         if (run == 1) {
           laneName.set(Thread.currentThread().getName());
@@ -79,37 +79,68 @@ class CancelSyncLateCommandTest {
           late.complete(worker.queue(w)); // not awaited: the actor serves it after the run
         }
       });
-      Work probe = Work.of("probe", () -> {});
-      result(worker.queue(work));
-      first.awaitEntered();
+    }
 
-      // the actor serves a probe in an inbox batch, and stops there
+    /** Serves a probe and holds the actor there, inside that inbox batch; the breakpoint. */
+    BreakpointRequest holdTheActorInABatch(Breakpoints points, KWorker worker) throws Exception {
       BreakpointRequest served = points.at("WorkerBehavior", "onWake", "served");
       served.addInstanceFilter(points.ofWorker("WorkerBehavior", worker.name()));
       served.enable();
-      worker.status(probe);
+      worker.status(Work.of("probe", () -> {}));
       points.awaitHit(served);
+      return served;
+    }
 
-      // 1. run 1 sends its Queue command (into the mailbox, behind the batch) and returns
+    /** Lets run 1 send its Queue command and return; the breakpoint that will hold the lane after run 2. */
+    BreakpointRequest endRunOne(Breakpoints points) throws Exception {
       BreakpointRequest ran = points.at("Lane", "runBatch", "ran");
       ran.addThreadFilter(points.thread(laneName.get()));
       ran.enable();
       first.open();
       points.awaitHit(ran);
       points.resume(ran);
+      return ran;
+    }
+
+    /** Neither requeue was accepted, and the work ran twice only. */
+    void assertRefused(KWorker worker, String way) {
+      assertFalse(result(result(late)), "run 2's requeue served while a sync cancel waits for it");
+      assertFalse(result(result(command)), "run 1's requeue served while a sync cancel waits for its work");
+      assertEquals(WorkState.IDLE, result(worker.state(work)), "pending after " + way + " completed");
+      result(worker.flush());
+      assertEquals(2, runs.get(), "ran again after " + way + " completed");
+      assertEquals(0, result(worker.status(work)).canceling());
+      assertEquals(0, result(worker.status(work)).disabled());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"cancelSync", "disableSync"})
+  void aRequeueCommandOfAnOlderRunIsRefusedWhileASyncCancelWaits(String way) throws Exception {
+    KWorker worker = kit.newWorker("rv-late-command");
+    try (Breakpoints points = Breakpoints.attach()) {
+      Requeuer q = new Requeuer(worker);
+      Work work = q.work;
+      result(worker.queue(work));
+      q.first.awaitEntered();
+
+      BreakpointRequest served = q.holdTheActorInABatch(points, worker);
+
+      // 1. run 1 sends its Queue command (into the mailbox, behind the batch) and returns
+      BreakpointRequest ran = q.endRunOne(points);
 
       // 2. a façade queue, served in the same batch: run 2 starts
       CompletionStage<Boolean> queued = worker.queue(work);
       CompletionStage<Boolean> waited = // behind the queue in the inbox
           way.equals("cancelSync") ? worker.cancelSync(work) : worker.disableSync(work);
       points.step(served);
-      second.awaitEntered();
+      q.second.awaitEntered();
 
       // 3. the sync cancel is served in the same batch: it waits for run 2
       points.step(served);
 
       // 4. run 2 returns while the actor is still in the batch; the actor serves run 2's requeue
-      second.open();
+      q.second.open();
       points.awaitHit(ran);
       points.release(ran);
       points.step(served);
@@ -124,13 +155,52 @@ class CancelSyncLateCommandTest {
       if (enabled != null) {
         assertEquals(true, result(enabled));
       }
-      assertFalse(result(result(late)), "run 2's requeue served while a sync cancel waits for it");
-      assertFalse(result(result(command)), "run 1's requeue served while a sync cancel waits for its work");
-      assertEquals(WorkState.IDLE, result(worker.state(work)), "pending after " + way + " completed");
-      result(worker.flush());
-      assertEquals(2, runs.get(), "ran again after " + way + " completed");
-      assertEquals(0, result(worker.status(work)).canceling());
-      assertEquals(0, result(worker.status(work)).disabled());
+      q.assertRefused(worker, way);
+    }
+    result(worker.destroy());
+  }
+
+  /**
+   * The same through the actor protocol: the CancelSync command goes into the mailbox ahead of run 1's
+   * Queue command, and is served once run 2 has started; run 1's command then takes run 2's requeue out
+   * of the inbox first (takeEarlier), which settles run 2.
+   */
+  @Test
+  void aRequeueCommandOfAnOlderRunIsRefusedWhileACancelSyncCommandWaits() throws Exception {
+    KWorker worker = kit.newWorker("rv-late-command");
+    try (Breakpoints points = Breakpoints.attach()) {
+      Requeuer q = new Requeuer(worker);
+      result(worker.queue(q.work));
+      q.first.awaitEntered();
+
+      BreakpointRequest served = q.holdTheActorInABatch(points, worker);
+
+      // 1. the CancelSync command, then run 1's Queue command, go into the mailbox behind the batch
+      CompletionStage<Boolean> waited = kit.ask(worker, r -> new KWorker.CancelSync(q.work, r));
+      BreakpointRequest ran = q.endRunOne(points);
+
+      // 2. a façade queue, served in the same batch: run 2 starts
+      CompletionStage<Boolean> queued = worker.queue(q.work);
+      points.step(served);
+      q.second.awaitEntered();
+
+      // 3. the batch ends, and the CancelSync is served: it waits for run 2
+      BreakpointRequest handled = points.at("WorkerBehavior", "receive", "handled");
+      handled.addInstanceFilter(points.ofWorker("WorkerBehavior", worker.name()));
+      handled.enable();
+      points.release(served);
+      points.awaitHit(handled); // the end of the batch
+      points.step(handled); // the CancelSync
+
+      // 4. run 2 requeues itself (into the inbox) and returns; then run 1's command is served
+      q.second.open();
+      points.awaitHit(ran);
+      points.release(ran);
+      points.release(handled);
+
+      assertEquals(true, result(queued));
+      assertFalse(result(waited), "run 2 was running, nothing pending: cancelSync gives false");
+      q.assertRefused(worker, "CancelSync");
     }
     result(worker.destroy());
   }

@@ -72,7 +72,7 @@ final class StressHarness {
   }
 
   /** A call a run made and did not wait for; its answer completes {@code call}. */
-  record LeftCall(Run run, boolean facade, CompletableFuture<Call> call) {}
+  record LeftCall(Run run, CompletableFuture<Call> call) {}
 
   /** One run of a work's function. */
   static final class Run {
@@ -170,14 +170,13 @@ final class StressHarness {
     // wait for, as a kernel work that requeues itself and returns.
     works[PHOENIX] = Work.of("phoenix", self -> body(PHOENIX, () -> {
       if (ThreadLocalRandom.current().nextInt(10) < 8) {
-        boolean facade = ThreadLocalRandom.current().nextBoolean();
-        java.util.function.Supplier<CompletionStage<?>> requeue = facade
+        java.util.function.Supplier<CompletionStage<?>> requeue = ThreadLocalRandom.current().nextBoolean()
             ? () -> worker.queue(self)
             : () -> ask(r -> new KWorker.Queue(self, r));
         if (ThreadLocalRandom.current().nextBoolean()) {
           inside(Kind.QUEUE, PHOENIX, requeue);
         } else {
-          left(Kind.QUEUE, PHOENIX, requeue, facade);
+          left(Kind.QUEUE, PHOENIX, requeue);
         }
       }
     }));
@@ -224,14 +223,15 @@ final class StressHarness {
     }
     check(failures.isEmpty(), "failures while quiescing: " + failures);
     for (LeftCall l : List.copyOf(leftCalls)) {
-      // Answered by now: disableSync waited for every run to be over, its calls served included. A façade
-      // call takes effect before its run returns, as the kernel's synchronous call does: every call made
-      // after that return is linked behind it in the inbox. A protocol command goes through the mailbox,
-      // which later façade calls can overtake: it takes effect before its answer only.
+      // Answered by now: disableSync waited for every run to be over, its calls served included. For the
+      // checks a call counts as returned by its run's end, as the kernel's synchronous call does. A façade
+      // call is: every call made after that end is linked behind it in the inbox. A protocol command can be
+      // overtaken by later façade calls, but a cancelSync or disableSync of its work served meanwhile waits
+      // for it, so none answers before it.
       Call c = Await.result(l.call());
       check(!(c.result() instanceof Throwable), c.kind() + " of work " + c.work() + " failed: " + c.result());
-      insideCalls.add(new Call(c.thread(), c.kind(), c.work(), c.call(),
-          l.facade() ? Math.min(c.ret(), l.run().end) : c.ret(), c.result()));
+      insideCalls.add(new Call(c.thread(), c.kind(), c.work(), c.call(), Math.min(c.ret(), l.run().end),
+          c.result()));
     }
     checkHistory();
     for (int w = 0; w < SHARED; w++) {
@@ -271,12 +271,11 @@ final class StressHarness {
   }
 
   /** A call from inside a run that the run does not wait for (recorded once answered). */
-  private void left(Kind kind, int work, java.util.function.Supplier<CompletionStage<?>> call,
-      boolean facade) {
+  private void left(Kind kind, int work, java.util.function.Supplier<CompletionStage<?>> call) {
     Run run = current;
     long c = seq.incrementAndGet();
     CompletableFuture<Call> answered = new CompletableFuture<>();
-    leftCalls.add(new LeftCall(run, facade, answered));
+    leftCalls.add(new LeftCall(run, answered));
     try {
       call.get().whenComplete((v, e) -> answered.complete(new Call(INSIDE, kind, work, c,
           seq.incrementAndGet(), e != null ? e : v instanceof Boolean ? v : "Done")));

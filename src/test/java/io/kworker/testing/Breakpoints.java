@@ -53,9 +53,14 @@ public final class Breakpoints implements AutoCloseable {
     ReferenceType type = type(simpleName);
     String file = simpleName + ".java";
     int line = Jdi.markedLine(file, mark);
-    Location loc = type.methodsByName(method).get(0).allLineLocations().stream()
-        .filter(l -> l.lineNumber() == line).findFirst()
-        .orElseThrow(() -> new AssertionError("no code at " + file + ":" + line));
+    Location loc = type.methodsByName(method).stream().flatMap(m -> {
+      try {
+        return m.allLineLocations().stream(); // every overload: the line is in one of them
+      } catch (com.sun.jdi.AbsentInformationException e) {
+        return java.util.stream.Stream.empty();
+      }
+    }).filter(l -> l.lineNumber() == line).findFirst()
+        .orElseThrow(() -> new AssertionError("no code at " + file + ":" + line + " in " + method));
     BreakpointRequest bp = vm.eventRequestManager().createBreakpointRequest(loc);
     bp.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
     return bp;
