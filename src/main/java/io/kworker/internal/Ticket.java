@@ -22,8 +22,8 @@ import java.util.List;
  *
  * Two flag bits ride along: WATCHED (the actor waits for this instance, so the lane must tell it when the
  * instance is skipped, or finished with every call of its run served; the actor settles a run that
- * finished with calls left when it serves the last) and CANCEL (a cancel waits for it; the work may read it to return
- * early). Invariant: the phase only moves forward, only the lane moves it out of QUEUED to RUNNING and
+ * finished with calls left when it serves the last) and CANCEL (a cancel waits for it; the work may
+ * read it to return early). Invariant: the phase only moves forward, only the lane moves it out of QUEUED to RUNNING and
  * out of RUNNING, only the actor moves it from QUEUED to REVOKED, and the flags, once set, stay set. So a
  * revoke that succeeds proves the work never started, and a watch set while RUNNING is always seen by the
  * lane's final exchange, which is what makes cancel-sync wait for exactly the run in progress.

@@ -83,11 +83,11 @@ import org.slf4j.LoggerFactory;
  *      made on this worker: a self-requeue made before returning counts before the return, as the
  *      kernel's synchronous kthread_queue_work does. Whoever sees the run over settles it: the lane
  *      after its return if no call is left to serve, else the actor as it serves the last one (and a
- *      call the closed inbox refused leaves its waiters to PostStop). A façade call counts from the call; a protocol
- *      command from its creation on the run's thread until the lane's Over through the mailbox, which
- *      the lane tells after the run, behind the commands the run told. Hence no call made from inside
- *      a run waits on the lane (it could only be answered after that run is over): it fails at once
- *      with an IllegalStateException instead.
+ *      call the closed inbox refused leaves its waiters to PostStop). A façade call counts from the
+ *      call; a protocol command from its creation on the run's thread until the lane's Over through
+ *      the mailbox, which the lane tells after the run, behind the commands the run told. Hence no
+ *      call made from inside a run waits on the lane (it could only be answered after that run is
+ *      over): it fails at once with an IllegalStateException instead.
  *   5. A cancel decides whether the work runs only after it has revoked the queued instance: a revoke
  *      that loses to the lane's claim leaves an instance that is running, and the cancel waits for it.
  *
