@@ -326,12 +326,28 @@ class VirtualExecutionTest {
         }
         recording.stop();
         recording.dump(dump);
-        List<RecordedEvent> pinned = RecordingFile.readAllEvents(dump);
+        List<RecordedEvent> pinned = RecordingFile.readAllEvents(dump).stream()
+            .filter(e -> !inTheJdksInterruptHandshake(e)).toList();
         assertTrue(pinned.isEmpty(), "carrier threads pinned: " + pinned);
       } finally {
         Files.deleteIfExists(dump);
       }
     });
+  }
+
+  /**
+   * A pin inside {@code java.lang.VirtualThread}'s interrupt methods: the cancel's {@code interrupt()} and
+   * the sleeping thread contend for that thread's own interrupt lock, which Java 25 may record as a pin
+   * ("Contended monitor enter", "Freeze or preempt failed"; seen once in CI, in getAndClearInterrupt under
+   * Thread.sleep). The JDK's interrupt handshake, not a monitor or native frame of kworker's or the work's.
+   */
+  private static boolean inTheJdksInterruptHandshake(RecordedEvent e) {
+    var stack = e.getStackTrace();
+    if (stack == null || stack.getFrames().isEmpty()) {
+      return false;
+    }
+    var top = stack.getFrames().get(0).getMethod(); // a park that pins has a park method on top, never this
+    return top.getType().getName().equals("java.lang.VirtualThread") && top.getName().contains("Interrupt");
   }
 
   /**
