@@ -34,11 +34,6 @@ final class Request extends Inbox.Entry {
   private final ActorRef<StatusReply<Object>> replyTo;
   /** Cancels and disables: whether this call took a pending instance out. */
   boolean removed;
-  /**
-   * cancelSync and disableSync: a run of its work had protocol commands in flight when it parked, so the
-   * actor looks for another run to wait for before it answers, and the lane does not answer it early.
-   */
-  boolean moreRuns;
   /** flushDelayed: whether this call waits for an instance. */
   boolean waited;
   /** Drain: the worker's dispatch count when the current barrier went in, and the rounds so far. */
@@ -88,11 +83,12 @@ final class Request extends Inbox.Entry {
   }
 
   /**
-   * Whether {@link #completeEarly} answers this request: a façade call with a settled answer that waits
-   * for one run only (not {@link #moreRuns}).
+   * Whether {@link #completeEarly} answers this request: a façade call with a settled answer. (The lane
+   * answers early only while no run has protocol commands in flight, so never a cancel that must also
+   * wait for an older run's: WorkerBehavior.settle.)
    */
   boolean completesEarly() {
-    return future != null && op.settles() && !moreRuns;
+    return future != null && op.settles();
   }
 
   void succeed(Object value) {

@@ -604,7 +604,8 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
   private void settle(Ticket t, List<Request> waiters) {
     parked.remove(t);
     for (Request r : waiters) {
-      if (r.moreRuns && parkOnARun(r) != null) {
+      boolean syncCancel = r.op == Op.CANCEL_SYNC || r.op == Op.DISABLE_SYNC;
+      if (syncCancel && lane.commandedRunOf(r.work) != null && parkOnARun(r) != null) {
         continue; // an older run of the work still has commands to serve: canceling stays up
       }
       if (r.op == Op.CANCEL_SYNC) {
@@ -896,19 +897,18 @@ public final class WorkerBehavior extends ExtensibleBehavior<Object> {
    * Parks a cancelSync or disableSync on a run of its work that is not over, if any. A run's protocol
    * commands go through the mailbox and façade calls can overtake them ({@link Lane#commandedRunOf}), so
    * a newer run can be over while an older one still has a requeue to serve: the call then waits for
-   * each such run in turn (its {@link Request#moreRuns}). The kernel's requeue took effect before its
+   * each such run in turn ({@link #settle} parks it again). The kernel's requeue took effect before its
    * run returned, and the cancel removed it; here it comes after, and the waiting cancel refuses it:
    * either way the work is not pending once the cancel answers.
    */
   private Ticket parkOnARun(Request r) {
     KthreadWork w = r.work;
-    Ticket commanded = lane.commandedRunOf(w);
-    r.moreRuns |= commanded != null; // before the first park, and never lowered: the lane may read it
     Ticket t = ongoing(w);
     if (t == null || park(t, r, true)) {
       return t;
     }
     // over between ongoing() and watch(); an older run may still have commands to serve
+    Ticket commanded = lane.commandedRunOf(w);
     return commanded != null && commanded != t && park(commanded, r, true) ? commanded : null;
   }
 

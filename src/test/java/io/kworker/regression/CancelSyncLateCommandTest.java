@@ -12,13 +12,13 @@ import io.kworker.testing.Breakpoints;
 import io.kworker.testing.Gate;
 import io.kworker.testing.Jdi;
 import io.kworker.testing.WorkerTestKit;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,9 +83,7 @@ class CancelSyncLateCommandTest {
 
     /** Serves a probe and holds the actor there, inside that inbox batch; the breakpoint. */
     BreakpointRequest holdTheActorInABatch(Breakpoints points, KWorker worker) throws Exception {
-      BreakpointRequest served = points.at("WorkerBehavior", "onWake", "served");
-      served.addInstanceFilter(points.ofWorker("WorkerBehavior", worker.name()));
-      served.enable();
+      BreakpointRequest served = points.onWorker("WorkerBehavior", "onWake", "served", worker.name());
       worker.status(Work.of("probe", () -> {}));
       points.awaitHit(served);
       return served;
@@ -93,9 +91,7 @@ class CancelSyncLateCommandTest {
 
     /** Lets run 1 send its Queue command and return; the breakpoint that will hold the lane after run 2. */
     BreakpointRequest endRunOne(Breakpoints points) throws Exception {
-      BreakpointRequest ran = points.at("Lane", "runBatch", "ran");
-      ran.addThreadFilter(points.thread(laneName.get()));
-      ran.enable();
+      BreakpointRequest ran = points.onThread("Lane", "runBatch", "ran", points.thread(laneName.get()));
       first.open();
       points.awaitHit(ran);
       points.resume(ran);
@@ -111,11 +107,14 @@ class CancelSyncLateCommandTest {
       assertEquals(2, runs.get(), "ran again after " + way + " completed");
       assertEquals(0, result(worker.status(work)).canceling());
       assertEquals(0, result(worker.status(work)).disabled());
+      assertFalse(second.interrupted(), "run 2 was interrupted: a grace ran out");
     }
   }
 
+  private static final Duration GRACE = Duration.ofHours(1);
+
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"cancelSync", "disableSync"})
+  @ValueSource(strings = {"cancelSync", "cancelSync with a grace", "disableSync"})
   void aRequeueCommandOfAnOlderRunIsRefusedWhileASyncCancelWaits(String way) throws Exception {
     KWorker worker = kit.newWorker("rv-late-command");
     try (Breakpoints points = Breakpoints.attach()) {
@@ -131,8 +130,11 @@ class CancelSyncLateCommandTest {
 
       // 2. a façade queue, served in the same batch: run 2 starts
       CompletionStage<Boolean> queued = worker.queue(work);
-      CompletionStage<Boolean> waited = // behind the queue in the inbox
-          way.equals("cancelSync") ? worker.cancelSync(work) : worker.disableSync(work);
+      CompletionStage<Boolean> waited = switch (way) { // behind the queue in the inbox
+        case "cancelSync" -> worker.cancelSync(work);
+        case "disableSync" -> worker.disableSync(work);
+        default -> worker.cancelSync(work, GRACE);
+      };
       points.step(served);
       q.second.awaitEntered();
 
@@ -161,12 +163,13 @@ class CancelSyncLateCommandTest {
   }
 
   /**
-   * The same through the actor protocol: the CancelSync command goes into the mailbox ahead of run 1's
+   * The same through the actor protocol: the sync cancel command goes into the mailbox ahead of run 1's
    * Queue command, and is served once run 2 has started; run 1's command then takes run 2's requeue out
    * of the inbox first (takeEarlier), which settles run 2.
    */
-  @Test
-  void aRequeueCommandOfAnOlderRunIsRefusedWhileACancelSyncCommandWaits() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"CancelSync", "CancelSync with a grace", "DisableSync"})
+  void aRequeueCommandOfAnOlderRunIsRefusedWhileASyncCancelCommandWaits(String way) throws Exception {
     KWorker worker = kit.newWorker("rv-late-command");
     try (Breakpoints points = Breakpoints.attach()) {
       Requeuer q = new Requeuer(worker);
@@ -176,7 +179,11 @@ class CancelSyncLateCommandTest {
       BreakpointRequest served = q.holdTheActorInABatch(points, worker);
 
       // 1. the CancelSync command, then run 1's Queue command, go into the mailbox behind the batch
-      CompletionStage<Boolean> waited = kit.ask(worker, r -> new KWorker.CancelSync(q.work, r));
+      CompletionStage<Boolean> waited = kit.ask(worker, r -> switch (way) {
+        case "CancelSync" -> new KWorker.CancelSync(q.work, r);
+        case "DisableSync" -> new KWorker.DisableSync(q.work, r);
+        default -> new KWorker.CancelSync(q.work, GRACE, r);
+      });
       BreakpointRequest ran = q.endRunOne(points);
 
       // 2. a façade queue, served in the same batch: run 2 starts
@@ -184,10 +191,8 @@ class CancelSyncLateCommandTest {
       points.step(served);
       q.second.awaitEntered();
 
-      // 3. the batch ends, and the CancelSync is served: it waits for run 2
-      BreakpointRequest handled = points.at("WorkerBehavior", "receive", "handled");
-      handled.addInstanceFilter(points.ofWorker("WorkerBehavior", worker.name()));
-      handled.enable();
+      // 3. the batch ends, and the command is served: it waits for run 2
+      BreakpointRequest handled = points.onWorker("WorkerBehavior", "receive", "handled", worker.name());
       points.release(served);
       points.awaitHit(handled); // the end of the batch
       points.step(handled); // the CancelSync
@@ -199,8 +204,11 @@ class CancelSyncLateCommandTest {
       points.release(handled);
 
       assertEquals(true, result(queued));
-      assertFalse(result(waited), "run 2 was running, nothing pending: cancelSync gives false");
-      q.assertRefused(worker, "CancelSync");
+      assertFalse(result(waited), "run 2 was running, nothing pending: " + way + " gives false");
+      if (way.equals("DisableSync")) {
+        assertEquals(true, result(worker.enable(q.work)));
+      }
+      q.assertRefused(worker, way);
     }
     result(worker.destroy());
   }

@@ -40,8 +40,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The kernel refuses that requeue: kthread_queue_work is synchronous, so it comes while the work is
  * canceling. The lane now leaves a run with calls still to serve to the actor, which settles it when it
  * serves the last one. Through the façade and the actor protocol, for the cancelSync and for the
- * requeue (a protocol requeue takes the mailbox way, which was not affected). The preemptions are JDI breakpoints on the lines marked {@code // JDI mark
- * [watched]} (WorkerBehavior.java) and {@code [ran]} (Lane.java), as in {@link DeferredWakeTest}.
+ * requeue (a protocol requeue takes the mailbox way, which was not affected). The preemptions are JDI
+ * breakpoints on the lines marked {@code // JDI mark [watched]} (WorkerBehavior.java) and {@code [ran]}
+ * (Lane.java), as in {@link DeferredWakeTest}.
  */
 @Tag(Jdi.TAG)
 class CancelSyncRequeueRaceTest {
@@ -76,17 +77,13 @@ class CancelSyncRequeueRaceTest {
       gate.awaitEntered();
 
       // 1. the actor serves the cancelSync: the run is watched, and the actor stops before adding its waiter
-      BreakpointRequest watched = points.at("WorkerBehavior", "park", "watched");
-      watched.addInstanceFilter(points.ofWorker("WorkerBehavior", worker.name()));
-      watched.enable();
+      BreakpointRequest watched = points.onWorker("WorkerBehavior", "park", "watched", worker.name());
       CompletableFuture<Boolean> cancelled = (cancelWay.equals("facade") ? worker.cancelSync(work)
           : kit.<Boolean>ask(worker, r -> new KWorker.CancelSync(work, r))).toCompletableFuture();
       points.awaitHit(watched);
 
       // 2. the run requeues its work and returns; the lane finishes the watched run and goes on
-      BreakpointRequest ran = points.at("Lane", "runBatch", "ran");
-      ran.addThreadFilter(points.thread(laneName.get()));
-      ran.enable();
+      BreakpointRequest ran = points.onThread("Lane", "runBatch", "ran", points.thread(laneName.get()));
       gate.open();
       points.awaitHit(ran);
 

@@ -74,17 +74,13 @@ class DeferredWakeTest {
       assertEquals(1, result(worker.status(running)).canceling(), "the cancelSync is parked on the run");
 
       // 1. the actor, in onWake, stops just before sleep() clears `awake`
-      BreakpointRequest sleepBp = points.at("Inbox", "sleep", "sleep");
-      sleepBp.addInstanceFilter(points.ofWorker("Inbox", worker.name()));
-      sleepBp.enable();
+      BreakpointRequest sleepBp = points.onWorker("Inbox", "sleep", "sleep", worker.name());
       worker.status(probe); // a wake-up, so that the actor reaches sleep() at least once more
       ThreadReference actor = points.awaitHit(sleepBp);
 
       // 2. the lane reports the run: the cancelSync is its only waiter, so the report goes in lazily;
       //    it stops between winning the tail and linking the node
-      BreakpointRequest linkBp = points.at("Inbox", "link", "link");
-      linkBp.addThreadFilter(points.thread(laneName.get()));
-      linkBp.enable();
+      BreakpointRequest linkBp = points.onThread("Inbox", "link", "link", points.thread(laneName.get()));
       gate.open();
       points.awaitHit(linkBp);
 
@@ -93,9 +89,7 @@ class DeferredWakeTest {
       CompletableFuture<WorkStatus> stranded = worker.status(probe).toCompletableFuture();
 
       // 4. the actor clears awake, sees no next request (the gap) and goes idle
-      BreakpointRequest idleBp = points.at("WorkerBehavior", "onWake", "idle");
-      idleBp.addThreadFilter(actor);
-      idleBp.enable();
+      BreakpointRequest idleBp = points.onThread("WorkerBehavior", "onWake", "idle", actor);
       points.release(sleepBp);
       points.awaitHit(idleBp);
 

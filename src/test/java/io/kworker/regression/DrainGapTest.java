@@ -60,9 +60,7 @@ class DrainGapTest {
     producer.start();
 
     try (Breakpoints points = Breakpoints.attach()) {
-      BreakpointRequest bp = points.at("Inbox", "link", "link");
-      bp.addThreadFilter(points.thread("rv-gap-producer"));
-      bp.enable();
+      BreakpointRequest bp = points.onThread("Inbox", "link", "link", points.thread("rv-gap-producer"));
 
       AtomicInteger chainedRuns = new AtomicInteger();
       Work chained = Work.of("chained", () -> chainedRuns.incrementAndGet());

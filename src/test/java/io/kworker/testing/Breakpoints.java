@@ -38,7 +38,7 @@ public final class Breakpoints implements AutoCloseable {
   }
 
   /** A loaded class of {@code io.kworker.internal}, by its simple name. */
-  public ReferenceType type(String simpleName) {
+  private ReferenceType type(String simpleName) {
     return vm.classesByName("io.kworker.internal." + simpleName).get(0);
   }
 
@@ -48,8 +48,30 @@ public final class Breakpoints implements AutoCloseable {
         .orElseThrow(() -> new AssertionError("no thread [" + name + "]"));
   }
 
+  /**
+   * A breakpoint, enabled, in {@code method} of {@code internal/<Simple>.java} on the line marked
+   * {@code mark}, for that class's instance that belongs to worker {@code workerName} (a WorkerBehavior,
+   * an Inbox, a Lane: each has a {@code handle} field).
+   */
+  public BreakpointRequest onWorker(String simpleName, String method, String mark, String workerName)
+      throws Exception {
+    BreakpointRequest bp = at(simpleName, method, mark);
+    bp.addInstanceFilter(ofWorker(simpleName, workerName));
+    bp.enable();
+    return bp;
+  }
+
+  /** As {@link #onWorker}, but for {@code thread} only, in whatever instance it runs. */
+  public BreakpointRequest onThread(String simpleName, String method, String mark, ThreadReference thread)
+      throws Exception {
+    BreakpointRequest bp = at(simpleName, method, mark);
+    bp.addThreadFilter(thread);
+    bp.enable();
+    return bp;
+  }
+
   /** A disabled breakpoint in {@code method} of {@code internal/<Simple>.java}, on the line marked {@code mark}. */
-  public BreakpointRequest at(String simpleName, String method, String mark) throws Exception {
+  private BreakpointRequest at(String simpleName, String method, String mark) throws Exception {
     ReferenceType type = type(simpleName);
     String file = simpleName + ".java";
     int line = Jdi.markedLine(file, mark);
@@ -70,11 +92,6 @@ public final class Breakpoints implements AutoCloseable {
   public ThreadReference awaitHit(BreakpointRequest bp) {
     Await.await(latch(bp));
     return threads.get(bp);
-  }
-
-  /** Whether a thread has hit {@code bp} (and is held there, unless resumed since). */
-  public boolean hit(BreakpointRequest bp) {
-    return latch(bp).getCount() == 0;
   }
 
   /** Resumes the thread held at {@code bp}; the breakpoint stays enabled, for {@link #awaitHit}. */
@@ -99,8 +116,8 @@ public final class Breakpoints implements AutoCloseable {
     }
   }
 
-  /** The worker's instance of an internal class that has a {@code handle} field (Inbox, Lane). */
-  public ObjectReference ofWorker(String simpleName, String workerName) {
+  /** The worker's instance of an internal class that has a {@code handle} field. */
+  private ObjectReference ofWorker(String simpleName, String workerName) {
     ReferenceType type = type(simpleName);
     for (ObjectReference o : type.instances(0)) {
       ObjectReference handle = (ObjectReference) o.getValue(type.fieldByName("handle"));
